@@ -1,0 +1,115 @@
+package tempfs
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/spf13/afero"
+)
+
+// File is a temporary file that removes itself when closed, unless it was
+// kept or persisted: the model is Rust's NamedTempFile and Python's
+// NamedTemporaryFile. It is an [afero.File]; Name returns its path in the Fs.
+//
+// `defer f.Close()` is always right: Close is idempotent and, after Keep or a
+// successful Persist, only closes. A File is not safe for concurrent use
+// except as its backend's files are.
+type File struct {
+	afero.File
+	fsys   afero.Fs
+	name   string
+	kept   bool // Close leaves the file where it is
+	closed bool // the underlying file is closed
+	done   bool // Close has run
+}
+
+// NewFile creates a temporary file with [CreateTemp](fsys, dir, pattern),
+// mode 0o600 (before umask); dir "" means [TempDir](fsys). The caller must
+// Close it, which removes it unless [File.Keep] or a Persist method was
+// called.
+func NewFile(fsys afero.Fs, dir, pattern string) (*File, error) {
+	f, err := CreateTemp(fsys, dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &File{File: f, fsys: fsys, name: f.Name()}, nil
+}
+
+// Keep makes the file outlive Close and returns its name. The file stays
+// open; the caller now owns its removal.
+func (f *File) Keep() string {
+	f.kept = true
+	return f.name
+}
+
+// Close closes the file and removes it, unless it was kept or persisted. It
+// reports both errors (joined). A file that is already gone is not an
+// error. Calls after the first return nil.
+func (f *File) Close() error {
+	if f.done {
+		return nil
+	}
+	f.done = true
+	err := f.closeFile()
+	if f.kept {
+		return err
+	}
+	if rerr := f.fsys.Remove(f.name); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		err = errors.Join(err, wrapErr("remove", f.name, rerr))
+	}
+	return err
+}
+
+// closeFile closes the underlying file once.
+func (f *File) closeFile() error {
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	return wrapErr("close", f.name, f.File.Close())
+}
+
+// Dir is a temporary directory that removes itself and everything in it when
+// closed, unless it was kept: the model is Rust's TempDir and Python's
+// TemporaryDirectory. `defer d.Close()` is always right: Close is
+// idempotent. A Dir is not safe for concurrent use.
+type Dir struct {
+	fsys afero.Fs
+	name string
+	kept bool
+	done bool
+}
+
+// NewDir creates a temporary directory with [MkdirTemp](fsys, dir, pattern),
+// mode 0o700 (before umask); dir "" means [TempDir](fsys). The caller must
+// Close it, which removes the tree with [RemoveAll] unless [Dir.Keep] was
+// called.
+func NewDir(fsys afero.Fs, dir, pattern string) (*Dir, error) {
+	name, err := MkdirTemp(fsys, dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &Dir{fsys: fsys, name: name}, nil
+}
+
+// Name returns the directory's path in its Fs.
+func (d *Dir) Name() string { return d.name }
+
+// Keep makes the directory outlive Close and returns its name; the caller
+// now owns its removal.
+func (d *Dir) Keep() string {
+	d.kept = true
+	return d.name
+}
+
+// Close removes the directory and everything in it with [RemoveAll], unless
+// it was kept, and reports what could not be removed. Calls after the
+// first return nil.
+func (d *Dir) Close() error {
+	if d.done || d.kept {
+		d.done = true
+		return nil
+	}
+	d.done = true
+	return RemoveAll(d.fsys, d.name)
+}

@@ -1,0 +1,197 @@
+// Package tempfs creates temporary files and directories and replaces files
+// atomically on any [afero.Fs]: the real disk ([afero.OsFs]), memory
+// ([afero.MemMapFs]), sandboxes ([afero.BasePathFs], [RootFs]) and remote
+// storage.
+//
+// It is Python's tempfile recipe done for Go:
+//
+//   - [WithTempDir] and [WithTempFile] run a function with a scratch directory
+//     or file and remove it on every way out: return, error and panic.
+//   - [CreateTemp] and [MkdirTemp] follow [os.CreateTemp] and [os.MkdirTemp]
+//     on any Fs; [NewFile] and [NewDir] wrap them in handles whose Close
+//     removes them unless they are kept.
+//   - [WriteFile], [WriteReader] and [PendingFile] replace a file atomically
+//     and durably: a reader or a crash sees the old content or the new, never
+//     a partial file.
+//
+// The same code behaves the same on every backend: tempfs guards the places
+// where afero's backends disagree (MemMapFs creating missing parents or
+// renaming a file onto a directory, CopyOnWriteFs handing out an existing
+// directory, BasePathFs showing host paths in its errors). Every error is an
+// [*fs.PathError] (or [*os.LinkError]) carrying the caller's path and wrapping
+// the backend's cause, so errors.Is(err, fs.ErrExist) and friends work
+// everywhere.
+//
+// The package has no global state: every function may be called from many
+// goroutines at once, as far as the Fs given to it allows.
+package tempfs
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"github.com/spf13/afero"
+)
+
+// DirSyncer is an optional interface for an [afero.Fs] that can make the
+// entries of a directory durable: after SyncDir returns nil, files created,
+// removed or renamed in the directory survive power loss.
+//
+// tempfs calls it after renaming a file into place. An Fs that does not
+// implement it gets the POSIX way instead: the directory is opened and its
+// handle's Sync is called, which is a real fsync on [afero.OsFs] and on
+// [afero.BasePathFs] over OsFs, and a no-op on [afero.MemMapFs] (which keeps
+// nothing across a crash anyway). On Windows directories cannot be opened for
+// syncing, so the generic way is a no-op there; NTFS journals the rename.
+type DirSyncer interface {
+	SyncDir(name string) error
+}
+
+// HardLinker is an optional interface for an [afero.Fs] that can create hard
+// links. Link(oldname, newname) must fail with an error wrapping fs.ErrExist
+// when newname exists, atomically. [File.PersistNoClobber] uses it to move a
+// file into place without ever replacing an existing one.
+type HardLinker interface {
+	Link(oldname, newname string) error
+}
+
+// virtualTempDir is the temp root of every Fs other than the host's.
+const virtualTempDir = string(filepath.Separator) + "tmp"
+
+// TempDir returns the directory for temporary files of fsys, the default
+// that [CreateTemp], [MkdirTemp], [WithTempDir] and [WithTempFile] use when
+// they are given no directory.
+//
+// For the host file system ([afero.OsFs]) it is [os.TempDir], which honours
+// $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
+// the virtual directory /tmp of that Fs, created with mode 0o700 (before
+// umask) on first use, so that an empty dir works inside a sandbox too.
+//
+// TempDir checks that the directory exists and is a directory; if not, it
+// returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR
+// for a non-directory). It is safe for concurrent use.
+func TempDir(fsys afero.Fs) (string, error) {
+	const op = "tempdir"
+	if fsys == nil {
+		return "", &fs.PathError{Op: op, Path: "", Err: errNilFs}
+	}
+	dir := virtualTempDir
+	if isHostFs(fsys) {
+		dir = os.TempDir()
+	}
+	fi, err := fsys.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) && !isHostFs(fsys) {
+		if err = fsys.MkdirAll(dir, 0o700); err == nil {
+			fi, err = fsys.Stat(dir)
+		}
+	}
+	if err != nil {
+		return "", wrapErr(op, dir, err)
+	}
+	if !fi.IsDir() {
+		return "", &fs.PathError{Op: op, Path: dir, Err: syscall.ENOTDIR}
+	}
+	return dir, nil
+}
+
+// isHostFs reports whether names given to fsys are host paths.
+func isHostFs(fsys afero.Fs) bool {
+	_, ok := fsys.(*afero.OsFs)
+	return ok
+}
+
+// isStrict reports whether fsys is known to refuse creating an entry in a
+// missing or non-directory parent and to fail Mkdir of an existing
+// directory with fs.ErrExist, so that tempfs can skip its own checks.
+func isStrict(fsys afero.Fs) bool {
+	switch fsys.(type) {
+	case *afero.OsFs, strictFs:
+		return true
+	}
+	return false
+}
+
+// strictFs is implemented by this package's own backends that keep POSIX
+// semantics for creation (RootFs).
+type strictFs interface{ strictFs() }
+
+// checkDir returns nil if dir is an existing directory of fsys. It guards
+// backends that create missing parents on the fly (MemMapFs).
+func checkDir(fsys afero.Fs, op, dir, path string) error {
+	fi, err := fsys.Stat(dir)
+	if err != nil {
+		return wrapErr(op, path, err)
+	}
+	if !fi.IsDir() {
+		return &fs.PathError{Op: op, Path: path, Err: syscall.ENOTDIR}
+	}
+	return nil
+}
+
+// syncDir makes the entries of dir durable, as far as fsys can.
+func syncDir(fsys afero.Fs, dir string) error {
+	if ds, ok := fsys.(DirSyncer); ok {
+		return ds.SyncDir(dir)
+	}
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	if _, ok := fsys.(*afero.MemMapFs); ok {
+		return nil
+	}
+	d, err := fsys.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// lstat is Lstat where fsys has it, else Stat.
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		fi, _, err := l.LstatIfPossible(name)
+		return fi, err
+	}
+	return fsys.Stat(name)
+}
+
+var errNilFs = errors.New("nil afero.Fs")
+
+// cause strips the path wrappers a backend put around err, which may hold
+// host paths (BasePathFs does), and keeps the cause.
+func cause(err error) error {
+	for {
+		switch e := err.(type) {
+		case *fs.PathError:
+			err = e.Err
+		case *os.LinkError:
+			err = e.Err
+		default:
+			return err
+		}
+	}
+}
+
+// wrapErr returns err as an *fs.PathError with the caller's op and path.
+func wrapErr(op, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
+}
+
+// linkErr returns err as an *os.LinkError with the caller's op and paths.
+func linkErr(op, oldname, newname string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &os.LinkError{Op: op, Old: oldname, New: newname, Err: cause(err)}
+}
