@@ -59,6 +59,26 @@ type HardLinker interface {
 	Link(oldname, newname string) error
 }
 
+// Guarantees says which of the properties an atomic, durable write needs an
+// Fs lacks. A nil field means the property holds; a non-nil one says what
+// is missing and wraps [errors.ErrUnsupported].
+type Guarantees struct {
+	// AtomicReplace: Rename(old, new) replaces an existing new atomically.
+	AtomicReplace error
+	// Sync: File.Sync and directory sync make data durable.
+	Sync error
+}
+
+// GuaranteeReporter is an optional interface for an [afero.Fs] that knows,
+// before anything is written, that it lacks some [Guarantees] (an SFTP
+// server without the posix-rename or fsync extensions). [WriteFile] and
+// friends then fail at once with that error, unless the caller opted into
+// the weaker guarantee. An Fs that does not implement it is taken to have
+// them all, and a failing Rename or Sync fails the write when it happens.
+type GuaranteeReporter interface {
+	Guarantees() Guarantees
+}
+
 // virtualTempDir is the temp root of every Fs other than the host's.
 const virtualTempDir = string(filepath.Separator) + "tmp"
 
