@@ -76,22 +76,24 @@ type tempNamer struct {
 
 // newNamer checks pattern and dir (dir "" meaning TempDir(fsys)) before
 // anything is created.
-func newNamer(fsys afero.Fs, op, dir, pattern string) (*tempNamer, error) {
+func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
 	if fsys == nil {
-		return nil, &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
+		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
 	}
 	prefix, suffix, err := splitPattern(pattern)
 	if err != nil {
-		return nil, &fs.PathError{Op: op, Path: pattern, Err: err}
+		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: err}
 	}
-	n := &tempNamer{fsys: fsys, op: op, dir: dir, prefix: prefix, suffix: suffix}
+	n := tempNamer{fsys: fsys, op: op, dir: dir, prefix: prefix, suffix: suffix}
 	if dir == "" {
 		if n.dir, err = TempDir(fsys); err != nil {
-			return nil, wrapErr(op, n.pattern(), err)
+			return tempNamer{}, wrapErr(op, n.pattern(), err)
 		}
 	} else if !isStrict(fsys) {
-		if err := checkDir(fsys, op, dir, n.pattern()); err != nil {
-			return nil, err
+		// The error's path is built only on failure: this runs on every
+		// call on MemMapFs.
+		if err := checkDir(fsys, op, dir, ""); err != nil {
+			return tempNamer{}, wrapErr(op, n.pattern(), err)
 		}
 	}
 	return n, nil
@@ -102,9 +104,11 @@ func (n *tempNamer) pattern() string {
 	return filepath.Join(n.dir, n.prefix+"*"+n.suffix)
 }
 
+// next returns a fresh candidate name. It builds the name in a stack
+// buffer, so a name of up to 128 bytes costs one allocation.
 func (n *tempNamer) next() string {
-	b := make([]byte, 0, len(n.dir)+1+len(n.prefix)+randLen+len(n.suffix))
-	b = append(b, n.dir...)
+	var buf [128]byte
+	b := append(buf[:0], n.dir...)
 	if len(b) > 0 && !os.IsPathSeparator(b[len(b)-1]) {
 		b = append(b, filepath.Separator)
 	}
