@@ -13,8 +13,8 @@ import (
 
 // BenchmarkCreateTempParallel runs create + close + remove from 1 and from
 // 8 goroutines at once. Every name each goroutine got is kept; after the
-// timed loop the benchmark fails on any error or on a name handed out
-// twice. The scaling factor is the 1-way ns/op over the 8-way ns/op (ns/op
+// timed loop the benchmark fails on any error, and on any name tempfs
+// handed out twice. The scaling factor is the 1-way ns/op over the 8-way ns/op (ns/op
 // of a parallel benchmark is wall time divided by all goroutines' ops).
 func BenchmarkCreateTempParallel(b *testing.B) {
 	for _, be := range backends {
@@ -58,13 +58,35 @@ func BenchmarkCreateTempParallel(b *testing.B) {
 					}
 					cpu.report(b)
 					b.StopTimer()
-					if dup, ok := firstDuplicate(names); ok {
-						b.Fatalf("name %q handed out twice", dup)
+					// A name coming back after its file was removed is no
+					// bug: O_EXCL keeps live files apart. But with 65 random
+					// bits tempfs's names never come back in practice; the
+					// peers' (32 bits for os, 9 digits for afero) do after
+					// some 10^5 files, which is reported as reused-names.
+					reused := reusedNames(names)
+					b.ReportMetric(float64(reused), "reused-names")
+					if impl.name == "tempfs" && reused > 0 {
+						b.Fatalf("tempfs handed out %d names twice", reused)
 					}
 				})
 			}
 		}
 	}
+}
+
+// reusedNames counts the names in lists that occurred before.
+func reusedNames(lists [][]string) int {
+	seen := make(map[string]struct{})
+	n := 0
+	for _, l := range lists {
+		for _, name := range l {
+			if _, ok := seen[name]; ok {
+				n++
+			}
+			seen[name] = struct{}{}
+		}
+	}
+	return n
 }
 
 // firstDuplicate returns a name that occurs more than once in lists.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command syscount counts the system calls of one file operation of tempfs
 // and of its peers, as strace sees them.
 //
