@@ -33,6 +33,9 @@ groups=(
 	"reader;^BenchmarkWriteReader$/^size=(4KiB|1MiB)$;0.5s"
 	"reader64;^BenchmarkWriteReader$/^size=64MiB$;4x"
 	"parallel;^BenchmarkCreateTempParallel$;0.3s"
+	"paired-temp;^BenchmarkPaired$/^op=CreateTemp;0.5s"
+	"paired-write;^BenchmarkPaired$/^op=WriteFile;1s"
+	"paired-reader;^BenchmarkPaired$/^op=WriteReader;3x"
 	"suite;^BenchmarkSuite$;1x"
 )
 raw="$OUT/raw.txt"
@@ -55,7 +58,7 @@ fi
 
 {
 	cat "$OUT/machine.txt"
-	for f in '.name:/^(CreateTemp|MkdirTemp)$/' '.name:WriteFile' '.name:WriteReader' '.name:CreateTempParallel' '.name:Suite'; do
+	for f in '.name:/^(CreateTemp|MkdirTemp)$/' '.name:WriteFile' '.name:WriteReader' '.name:CreateTempParallel' '.name:Paired' '.name:Suite'; do
 		echo
 		"${BENCHSTAT[@]}" -filter "$f" -col /impl "$raw" 2>/dev/null || "${BENCHSTAT[@]}" -filter "$f" "$raw"
 	done
