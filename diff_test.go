@@ -37,7 +37,7 @@ func wantParts(pattern string) (prefix, suffix string) {
 func TestDifferentialAgainstOs(t *testing.T) {
 	t.Parallel()
 	backends := map[string]func(t *testing.T) (afero.Fs, string){
-		"OsFs":     func(t *testing.T) (afero.Fs, string) { return afero.NewOsFs(), t.TempDir() },
+		"OsFs": func(t *testing.T) (afero.Fs, string) { return afero.NewOsFs(), t.TempDir() },
 		"MemMapFs": func(t *testing.T) (afero.Fs, string) {
 			fsys := afero.NewMemMapFs()
 			return fsys, mkWorkDir(t, fsys, "/d")
