@@ -54,7 +54,8 @@ var errInvalidCount = errors.New("tempfs: reader or writer returned an invalid c
 // non-negative offset, as on tmpfs: a disk file system's size limit (ext4:
 // 16 TiB) shows only at the next read or write on disk. After Close every
 // method but Close, Rolled, Name and Size returns an error wrapping
-// fs.ErrClosed.
+// fs.ErrClosed (ReadAt and WriteAt report a negative offset first, as
+// os.File does).
 //
 // A SpooledFile is not safe for concurrent use, with one exception: ReadAt
 // may be called from many goroutines at once while no other method runs,
@@ -211,11 +212,11 @@ func (s *SpooledFile) Read(p []byte) (int, error) {
 // io.EOF when fewer bytes are left. See [SpooledFile] for when it may run
 // in parallel.
 func (s *SpooledFile) ReadAt(p []byte, off int64) (int, error) {
-	if s.closed {
-		return 0, s.errClosed("read")
-	}
 	if off < 0 {
 		return 0, s.errInvalid("readat")
+	}
+	if s.closed {
+		return 0, s.errClosed("read")
 	}
 	return s.readAt(p, off)
 }
@@ -287,7 +288,7 @@ func (s *SpooledFile) WriteString(str string) (int, error) {
 // WriteAt writes p at off without moving the offset, rolling over first if
 // the file would grow past maxSize.
 func (s *SpooledFile) WriteAt(p []byte, off int64) (int, error) {
-	if !s.closed && off < 0 {
+	if off < 0 {
 		return 0, s.errInvalid("writeat")
 	}
 	return writeAt(s, "write", p, off, false)
