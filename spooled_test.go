@@ -418,3 +418,337 @@ func readFromN(n int) func(s *tempfs.SpooledFile) error {
 		return err
 	}
 }
+
+// TestSpooledInvalidArguments checks every bad argument in memory and on
+// disk: an *fs.PathError wrapping syscall.EINVAL, no panic, no change.
+func TestSpooledInvalidArguments(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		op   string
+		call func(s *tempfs.SpooledFile) error
+	}{
+		{"seek before start", "seek", func(s *tempfs.SpooledFile) error { _, err := s.Seek(-1, io.SeekStart); return err }},
+		{"seek before start from end", "seek", func(s *tempfs.SpooledFile) error { _, err := s.Seek(-5, io.SeekEnd); return err }},
+		{"seek overflow", "seek", func(s *tempfs.SpooledFile) error {
+			_, err := s.Seek(1, io.SeekCurrent)
+			require.NoError(t, err)
+			_, err = s.Seek(1<<63-1, io.SeekCurrent)
+			return err
+		}},
+		{"unknown whence", "seek", func(s *tempfs.SpooledFile) error { _, err := s.Seek(0, 3); return err }},
+		{"readat negative", "readat", func(s *tempfs.SpooledFile) error { _, err := s.ReadAt(make([]byte, 1), -1); return err }},
+		{"writeat negative", "writeat", func(s *tempfs.SpooledFile) error { _, err := s.WriteAt([]byte("x"), -1); return err }},
+		{"writeat overflow", "write", func(s *tempfs.SpooledFile) error { _, err := s.WriteAt([]byte("xy"), 1<<63-1); return err }},
+		{"truncate negative", "truncate", func(s *tempfs.SpooledFile) error { return s.Truncate(-1) }},
+	}
+	for _, tc := range tests {
+		for _, rolled := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/rolled=%v", tc.name, rolled), func(t *testing.T) {
+				t.Parallel()
+				s := tempfs.NewSpooledFile(afero.NewMemMapFs(), 1<<20)
+				t.Cleanup(func() { assert.NoError(t, s.Close()) })
+				_, err := s.WriteString("abcd")
+				require.NoError(t, err)
+				if rolled {
+					require.NoError(t, s.Rollover())
+				}
+				_, err = s.Seek(2, io.SeekStart)
+				require.NoError(t, err)
+
+				err = tc.call(s)
+				require.ErrorIs(t, err, syscall.EINVAL)
+				var pe *fs.PathError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tc.op, pe.Op)
+				assert.Equal(t, s.Name(), pe.Path)
+				assert.Equal(t, int64(4), s.Size(), "size unchanged")
+				assert.Equal(t, rolled, s.Rolled())
+			})
+		}
+	}
+}
+
+// TestSpooledRolloverFailure: a write that cannot roll over writes
+// nothing, keeps the content in memory and leaves nothing on the Fs.
+func TestSpooledRolloverFailure(t *testing.T) {
+	t.Parallel()
+	errDisk := errors.New("disk on fire")
+	tests := []struct {
+		name string
+		fsys afero.Fs
+		is   error
+		path string
+	}{
+		{"nil Fs", nil, nil, "spool-*"},
+		{"read-only Fs", afero.NewReadOnlyFs(afero.NewMemMapFs()), fs.ErrPermission, "spool-*"},
+		{"writes fail", &countingFs{Fs: afero.NewMemMapFs(), failWrites: errDisk}, errDisk, "/tmp/spool-"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := tempfs.NewSpooledFile(tc.fsys, 4)
+			t.Cleanup(func() { assert.NoError(t, s.Close()) })
+			_, err := s.WriteString("abc")
+			require.NoError(t, err)
+
+			ops := map[string]func() error{
+				"Write":    func() error { _, err := s.WriteString("de"); return err },
+				"Truncate": func() error { return s.Truncate(5) },
+				"Rollover": s.Rollover,
+			}
+			for name, op := range ops {
+				err := op()
+				require.Error(t, err, name)
+				if tc.is != nil {
+					assert.ErrorIs(t, err, tc.is, name)
+				}
+				var pe *fs.PathError
+				require.ErrorAs(t, err, &pe, name)
+				assert.Equal(t, "rollover", pe.Op, name)
+				assert.Contains(t, pe.Path, tc.path, name)
+				assert.False(t, s.Rolled(), name)
+				assert.Equal(t, int64(3), s.Size(), name)
+				got, err := io.ReadAll(io.NewSectionReader(s, 0, 10))
+				require.NoError(t, err)
+				assert.Equal(t, "abc", string(got), name)
+			}
+			if tc.fsys != nil {
+				assert.Empty(t, entries(t, tc.fsys, "/tmp"), "left behind")
+			}
+		})
+	}
+}
+
+// TestSpooledDiskErrors: a failing disk after rollover is reported with the
+// disk file's name and errors.Is still sees the cause.
+func TestSpooledDiskErrors(t *testing.T) {
+	t.Parallel()
+	errDisk := errors.New("disk on fire")
+	fsys := &countingFs{Fs: afero.NewMemMapFs()}
+	s := tempfs.NewSpooledFile(fsys, 0)
+	t.Cleanup(func() { assert.NoError(t, s.Close()) })
+	require.NoError(t, s.Rollover())
+	fsys.failWrites = errDisk // only files opened from now on fail
+	_, err := s.WriteString("abc")
+	require.NoError(t, err)
+
+	// A second SpooledFile rolls over onto failing files.
+	s2 := tempfs.NewSpooledFile(fsys, 0)
+	t.Cleanup(func() { assert.NoError(t, s2.Close()) })
+	require.NoError(t, s2.Rollover(), "an empty file needs no write")
+	n, err := s2.Write([]byte("abc"))
+	assert.Zero(t, n)
+	require.ErrorIs(t, err, errDisk)
+	var pe *fs.PathError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "write", pe.Op)
+	assert.Equal(t, s2.Name(), pe.Path)
+	assert.Zero(t, s2.Size())
+}
+
+// TestSpooledNothingLeftAfterClose rolls over on each backend and checks
+// the temp dir is empty again after Close.
+func TestSpooledNothingLeftAfterClose(t *testing.T) {
+	osTmp := t.TempDir()
+	t.Setenv("TMPDIR", osTmp) // not parallel: OsFs spools in $TMPDIR
+	tests := []struct {
+		name string
+		fsys afero.Fs
+		tmp  string
+	}{
+		{"MemMapFs", afero.NewMemMapFs(), "/tmp"},
+		{"OsFs", afero.NewOsFs(), osTmp},
+		{"BasePathFs", afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()), "/tmp"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tempfs.NewSpooledFile(tc.fsys, 16)
+			_, err := s.WriteString("small")
+			require.NoError(t, err)
+			assert.Empty(t, entries(t, tc.fsys, tc.tmp), "file before rollover")
+			_, err = s.Write(bytes.Repeat([]byte("big"), 100))
+			require.NoError(t, err)
+			require.True(t, s.Rolled())
+			assert.Equal(t, tc.tmp, filepath.Dir(s.Name()))
+			assert.Equal(t, []string{filepath.Base(s.Name())}, entries(t, tc.fsys, tc.tmp))
+			fi, err := tc.fsys.Stat(s.Name())
+			require.NoError(t, err)
+			assert.Equal(t, int64(305), fi.Size())
+			if tc.name != "MemMapFs" { // MemMapFs does not keep modes faithfully
+				assert.Equal(t, fs.FileMode(0o600), fi.Mode().Perm())
+			}
+			require.NoError(t, s.Close())
+			assert.Empty(t, entries(t, tc.fsys, tc.tmp), "left after Close")
+			_, err = tc.fsys.Stat(s.Name())
+			assert.ErrorIs(t, err, fs.ErrNotExist)
+		})
+	}
+}
+
+// TestSpooledParallelReadAt reads from many goroutines at once, in memory
+// and on disk; run with -race.
+func TestSpooledParallelReadAt(t *testing.T) {
+	t.Parallel()
+	content := bytes.Repeat([]byte("0123456789abcdef"), 256)
+	for _, tc := range []struct {
+		name    string
+		fsys    afero.Fs
+		maxSize int64
+	}{
+		{"memory", afero.NewMemMapFs(), 1 << 20},
+		{"MemMapFs", afero.NewMemMapFs(), 0},
+		{"BasePathFs over OsFs", afero.NewBasePathFs(afero.NewOsFs(), t.TempDir()), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := tempfs.NewSpooledFile(tc.fsys, tc.maxSize)
+			t.Cleanup(func() { assert.NoError(t, s.Close()) })
+			_, err := s.Write(content)
+			require.NoError(t, err)
+			require.Equal(t, tc.maxSize == 0, s.Rolled())
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for g := range errs {
+				wg.Go(func() {
+					p := make([]byte, 16)
+					for i := range 200 {
+						off := int64((i*7+g)%256) * 16
+						if _, err := s.ReadAt(p, off); err != nil {
+							errs[g] = err
+							return
+						}
+						if !bytes.Equal(p, content[off:off+16]) {
+							errs[g] = fmt.Errorf("ReadAt(%d) = %q", off, p)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				assert.NoError(t, err)
+			}
+		})
+	}
+}
+
+// oddReader returns its data a few bytes at a time and then err.
+type oddReader struct {
+	data []byte
+	err  error
+}
+
+func (r *oddReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p[:min(len(p), 3)], r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestSpooledReadFrom covers the in-memory fast path and the switch to disk
+// in the middle of a read.
+func TestSpooledReadFrom(t *testing.T) {
+	t.Parallel()
+	errRead := errors.New("connection reset")
+	data := []byte("the quick brown fox jumps over the lazy dog")
+	tests := []struct {
+		name    string
+		maxSize int64
+		seek    int64
+		err     error
+		rolled  bool
+	}{
+		{"fits", 64, 0, io.EOF, false},
+		{"exactly fits", int64(len(data)), 0, io.EOF, false},
+		{"rolls over midway", 10, 0, io.EOF, true},
+		{"reader error in memory", 64, 0, errRead, false},
+		{"reader error after rollover", 10, 0, errRead, true},
+		{"after a hole", 64, 5, io.EOF, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := &countingFs{Fs: afero.NewMemMapFs()}
+			s := tempfs.NewSpooledFile(fsys, tc.maxSize)
+			t.Cleanup(func() { assert.NoError(t, s.Close()) })
+			_, err := s.Seek(tc.seek, io.SeekStart)
+			require.NoError(t, err)
+			n, err := s.ReadFrom(&oddReader{data: data, err: tc.err})
+			assert.Equal(t, int64(len(data)), n)
+			if tc.err == io.EOF {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tc.err)
+			}
+			assert.Equal(t, tc.rolled, s.Rolled())
+			_, created := fsys.counts()
+			assert.Equal(t, map[bool]int{false: 0, true: 1}[tc.rolled], created)
+			want := append(make([]byte, tc.seek), data...)
+			off, err := s.Seek(0, io.SeekCurrent)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(want)), off)
+			got, err := io.ReadAll(io.NewSectionReader(s, 0, 1<<20))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got))
+		})
+	}
+}
+
+// TestSpooledWriteTo covers a writer that fails or stops short.
+func TestSpooledWriteTo(t *testing.T) {
+	t.Parallel()
+	errWrite := errors.New("broken pipe")
+	for _, rolled := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rolled=%v", rolled), func(t *testing.T) {
+			t.Parallel()
+			s := tempfs.NewSpooledFile(afero.NewMemMapFs(), 1<<20)
+			t.Cleanup(func() { assert.NoError(t, s.Close()) })
+			_, err := s.WriteString("0123456789")
+			require.NoError(t, err)
+			if rolled {
+				require.NoError(t, s.Rollover())
+			}
+			_, err = s.Seek(2, io.SeekStart)
+			require.NoError(t, err)
+
+			n, err := s.WriteTo(&limitWriter{n: 3, err: errWrite})
+			assert.Equal(t, int64(3), n)
+			require.ErrorIs(t, err, errWrite)
+			off, err := s.Seek(0, io.SeekCurrent)
+			require.NoError(t, err)
+			assert.Equal(t, int64(5), off, "offset moves by what the writer took")
+
+			n, err = s.WriteTo(&limitWriter{n: 2})
+			assert.Equal(t, int64(2), n)
+			require.ErrorIs(t, err, io.ErrShortWrite)
+
+			var b bytes.Buffer
+			n, err = s.WriteTo(&b)
+			require.NoError(t, err)
+			assert.Equal(t, int64(3), n)
+			assert.Equal(t, "789", b.String())
+			n, err = s.WriteTo(&b)
+			assert.NoError(t, err)
+			assert.Zero(t, n, "at EOF")
+		})
+	}
+}
+
+// limitWriter takes n bytes, then stops with err (nil: a short write).
+type limitWriter struct {
+	n   int
+	err error
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if len(p) <= w.n {
+		w.n -= len(p)
+		return len(p), nil
+	}
+	n := w.n
+	w.n = 0
+	return n, w.err
+}
