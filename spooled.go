@@ -405,7 +405,7 @@ func (s *SpooledFile) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var total int64
 	for s.file == nil && s.off == int64(len(s.buf)) && len(s.buf) < s.memMax {
-		if len(s.buf) == cap(s.buf) {
+		if len(s.buf) == cap(s.buf) { // make spare capacity, keep the length
 			s.grow(len(s.buf)+1, len(s.buf)+1)
 			s.buf = s.buf[:len(s.buf)-1]
 		}
