@@ -80,7 +80,11 @@ type RootFs struct {
 func OpenRoot(dir string) (*RootFs, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, &fs.PathError{Op: "openroot", Path: dir, Err: cause(err)}
+		err = cause(err)
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			err = syscall.ENOTDIR // os says so in a plain error
+		}
+		return nil, &fs.PathError{Op: "openroot", Path: dir, Err: err}
 	}
 	return &RootFs{root: r}, nil
 }
