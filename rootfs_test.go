@@ -490,3 +490,74 @@ func TestRootFsConcurrent(t *testing.T) {
 		assert.Equal(t, name, string(got))
 	}
 }
+
+// TestBasePathFsTempfs checks that tempfs's own operations on a
+// BasePathFs stay inside the base and never show the host path.
+func TestBasePathFsTempfs(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	base := filepath.Join(parent, "001")
+	require.NoError(t, os.Mkdir(base, 0o755))
+	writeHost(t, filepath.Join(parent, "0012", "keep"), "x")
+	bp := afero.NewBasePathFs(afero.NewOsFs(), base)
+
+	dir, err := tempfs.TempDir(bp)
+	require.NoError(t, err)
+	fi, err := os.Stat(filepath.Join(base, dir))
+	require.NoError(t, err, "TempDir is the virtual /tmp, inside the base")
+	assert.True(t, fi.IsDir())
+
+	f, err := tempfs.CreateTemp(bp, "", "f*")
+	require.NoError(t, err)
+	assert.False(t, strings.HasPrefix(f.Name(), base), "Name is virtual: %s", f.Name())
+	require.NoError(t, f.Close())
+	_, err = os.Stat(filepath.Join(base, f.Name()))
+	assert.NoError(t, err)
+	d, err := tempfs.MkdirTemp(bp, "", "d*")
+	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(base, d))
+	assert.NoError(t, err)
+	errFn := errors.New("fn failed")
+	var seen string
+	err = tempfs.WithTempDir(bp, "w*", func(dir string) error {
+		seen = dir
+		_, err := os.Stat(filepath.Join(base, dir))
+		assert.NoError(t, err, "the temp dir is inside the base")
+		return errFn
+	})
+	assert.ErrorIs(t, err, errFn)
+	_, err = os.Stat(filepath.Join(base, seen))
+	assert.ErrorIs(t, err, fs.ErrNotExist, "removed")
+
+	writeHost(t, filepath.Join(base, "file"), "x")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"createtemp missing dir", errOf(tempfs.CreateTemp(bp, "/missing", "x*")), fs.ErrNotExist},
+		{"createtemp dir is a file", errOf(tempfs.CreateTemp(bp, "/file", "x*")), syscall.ENOTDIR},
+		{"mkdirtemp missing dir", errOf(tempfs.MkdirTemp(bp, "/missing", "x*")), fs.ErrNotExist},
+		{"createtemp bad pattern", errOf(tempfs.CreateTemp(bp, "", "a/b")), fs.ErrInvalid},
+		{"writefile missing dir", tempfs.WriteFile(bp, "/missing/f", nil, 0o644), fs.ErrNotExist},
+		{"removeall empty name", tempfs.RemoveAll(bp, ""), fs.ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.ErrorIs(t, tc.err, tc.want)
+			assertVirtual(t, tc.err, base, parent)
+		})
+	}
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"001", "0012"}, names, "nothing was created beside the base")
+	keep, err := os.ReadDir(filepath.Join(parent, "0012"))
+	require.NoError(t, err)
+	assert.Len(t, keep, 1, "nothing was created in the sibling")
+}
+
+// errOf keeps the error of a two-result call.
+func errOf[T any](_ T, err error) error { return err }
