@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
 // newRoot returns a RootFs over a fresh host directory, closed at cleanup,
@@ -561,3 +562,16 @@ func TestBasePathFsTempfs(t *testing.T) {
 
 // errOf keeps the error of a two-result call.
 func errOf[T any](_ T, err error) error { return err }
+
+// TestSuiteRootFs runs the cross-backend suite on RootFs, in a work
+// directory below the root so that the virtual /tmp is separate.
+func TestSuiteRootFs(t *testing.T) {
+	t.Parallel()
+	tempfstest.RunSuite(t, tempfstest.Backend{
+		Name: "RootFs",
+		New: func(t testing.TB) (afero.Fs, string) {
+			fsys, _ := newRoot(t)
+			return fsys, mkWorkDir(t, fsys, "/work")
+		},
+	})
+}
