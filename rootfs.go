@@ -328,35 +328,74 @@ func (fsys *RootFs) Chtimes(name string, atime, mtime time.Time) error {
 
 // SymlinkIfPossible creates newname as a symbolic link to oldname.
 //
-// oldname is stored as given and must be relative: os.Root never follows an
-// absolute link. A target that is absolute, or that climbs above the root
-// when read from newname's directory, is refused with an error wrapping
-// [ErrEscapesRoot], so that the tree holds no link out of it made by
-// RootFs. The check is on names: a target that climbs through a link in
-// newname's own directory path is judged by the names, and RootFs still
-// never follows a link out. Errors are [*os.LinkError].
+// A relative oldname is stored as given. An absolute oldname is a virtual
+// path, like every name of a RootFs: it is stored relative to newname's
+// directory ("/a/f" linked from "/a/b/l" is stored as "../f"), since
+// os.Root never follows an absolute link; [afero.BasePathFs] likewise
+// makes it a path under its base. So that the tree never holds a link out
+// of it made by RootFs, a target that climbs above the root from newname's
+// directory is refused with an error wrapping [ErrEscapesRoot], and so is
+// a target with ".." when newname's directory path goes through a symbolic
+// link (the names could not tell where ".." leads). Errors are
+// [*os.LinkError].
 func (fsys *RootFs) SymlinkIfPossible(oldname, newname string) error {
 	const op = "symlink"
 	r, err := fsys.open()
 	if err != nil {
 		return rootLinkErr(op, oldname, newname, err)
 	}
-	if !linkTargetInside(oldname, newname) {
-		return rootLinkErr(op, oldname, newname, ErrEscapesRoot)
+	target, err := linkTarget(r, oldname, newname)
+	if err != nil {
+		return rootLinkErr(op, oldname, newname, err)
 	}
-	return rootLinkErr(op, oldname, newname, r.Symlink(oldname, rel(newname)))
+	return rootLinkErr(op, oldname, newname, r.Symlink(target, rel(newname)))
 }
 
-// linkTargetInside reports whether the relative link target, read from the
-// directory of the link's virtual name, stays inside the root.
-func linkTargetInside(target, link string) bool {
-	if target == "" || filepath.IsAbs(target) || filepath.VolumeName(target) != "" ||
-		os.IsPathSeparator(target[0]) {
-		return false
+// linkTarget returns the target to store for a link newname -> oldname,
+// or an error wrapping ErrEscapesRoot if it would point out of the root.
+func linkTarget(r *os.Root, oldname, newname string) (string, error) {
+	if oldname == "" {
+		return "", fs.ErrInvalid
 	}
-	dir := filepath.Dir(rel(link))
+	dir := filepath.Dir(rel(newname))
+	target := oldname
+	if filepath.IsAbs(oldname) || os.IsPathSeparator(oldname[0]) {
+		t, err := filepath.Rel(dir, rel(oldname))
+		if err != nil {
+			return "", ErrEscapesRoot
+		}
+		target = t
+	}
 	joined := filepath.Join(dir, target)
-	return joined != ".." && !strings.HasPrefix(joined, ".."+string(filepath.Separator))
+	if joined == ".." || strings.HasPrefix(joined, ".."+string(filepath.Separator)) ||
+		filepath.IsAbs(joined) || filepath.VolumeName(joined) != "" {
+		return "", ErrEscapesRoot
+	}
+	if !hasDotDot(target) {
+		return target, nil
+	}
+	// ".." is read from where the link really is: refuse if any directory
+	// on the way is a link.
+	for p := dir; p != "." && p != string(filepath.Separator); p = filepath.Dir(p) {
+		fi, err := r.Lstat(p)
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return "", ErrEscapesRoot
+		}
+	}
+	return target, nil
+}
+
+// hasDotDot reports whether the path has a ".." element.
+func hasDotDot(p string) bool {
+	for _, e := range strings.FieldsFunc(p, func(r rune) bool { return os.IsPathSeparator(uint8(r)) }) {
+		if e == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadlinkIfPossible returns the target of the symbolic link name, as

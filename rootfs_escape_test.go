@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -378,42 +379,54 @@ func TestRootFsSwapRace(t *testing.T) {
 	assert.Equal(t, before, env.snapshot(t), "nothing outside changed")
 }
 
-// TestRootFsSymlinkTargets checks which link targets RootFs creates.
+// TestRootFsSymlinkTargets checks which link targets RootFs creates and
+// what it stores.
 func TestRootFsSymlinkTargets(t *testing.T) {
 	t.Parallel()
 	fsys, host := newRoot(t)
 	require.NoError(t, fsys.MkdirAll("/a/b", 0o755))
 	require.NoError(t, afero.WriteFile(fsys, "/a/f", []byte("F"), 0o644))
+	require.NoError(t, fsys.SymlinkIfPossible("a", "/la"))
 	for _, tc := range []struct {
 		name, target, link string
-		ok                 bool
+		stored             string // "" if refused
+		dangling           bool
 	}{
-		{"sibling", "f", "/a/l1", true},
-		{"up one", "../f", "/a/b/l2", true},
-		{"up to root", "../../a/f", "/a/b/l3", true},
-		{"absolute", "/a/f", "/a/l4", false},
-		{"host absolute", host, "/a/l5", false},
-		{"climbs out", "../../../x", "/a/b/l6", false},
-		{"climbs out from root", "../x", "/l7", false},
-		{"empty", "", "/l8", false},
+		{name: "sibling", target: "f", link: "/a/l1", stored: "f"},
+		{name: "up one", target: "../f", link: "/a/b/l2", stored: "../f"},
+		{name: "up to root", target: "../../a/f", link: "/a/b/l3", stored: "../../a/f"},
+		{name: "absolute virtual", target: "/a/f", link: "/a/b/l4", stored: "../f"},
+		{name: "absolute from root", target: "/a/f", link: "/l5", stored: "a/f"},
+		{name: "host absolute is virtual", target: host + "/a/f", link: "/l6", stored: strings.TrimPrefix(host, "/") + "/a/f", dangling: true},
+		{name: "through a linked dir, no dotdot", target: "f", link: "/la/l7", stored: "f"},
+		{name: "climbs out", target: "../../../x", link: "/a/b/l8"},
+		{name: "climbs out from root", target: "../x", link: "/l9"},
+		{name: "dotdot through a linked dir", target: "../a/f", link: "/la/l10"},
+		{name: "absolute through a linked dir", target: "/a/f", link: "/la/b/l11"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := fsys.SymlinkIfPossible(tc.target, tc.link)
-			if tc.ok {
+			if tc.stored != "" {
 				require.NoError(t, err)
 				got, err := fsys.ReadlinkIfPossible(tc.link)
 				require.NoError(t, err)
-				assert.Equal(t, tc.target, got)
-				data, err := afero.ReadFile(fsys, tc.link)
-				require.NoError(t, err, "followed inside the root")
-				assert.Equal(t, "F", string(data))
+				assert.Equal(t, tc.stored, got)
 				fi, lstatCalled, err := fsys.LstatIfPossible(tc.link)
 				require.NoError(t, err)
 				assert.True(t, lstatCalled)
 				assert.NotZero(t, fi.Mode()&fs.ModeSymlink)
+				data, err := afero.ReadFile(fsys, tc.link)
+				if tc.dangling {
+					assert.ErrorIs(t, err, fs.ErrNotExist)
+					assertVirtual(t, err, host)
+					return
+				}
+				require.NoError(t, err, "followed inside the root")
+				assert.Equal(t, "F", string(data))
 				return
 			}
 			assert.ErrorIs(t, err, tempfs.ErrEscapesRoot)
+			assertVirtual(t, err, host)
 			var le *os.LinkError
 			require.ErrorAs(t, err, &le)
 			assert.Equal(t, tc.link, le.New)
@@ -421,8 +434,10 @@ func TestRootFsSymlinkTargets(t *testing.T) {
 			assert.ErrorIs(t, err, fs.ErrNotExist, "no link was made")
 		})
 	}
-	_, err := fsys.ReadlinkIfPossible("/a/f")
-	assert.Error(t, err, "not a link")
+	err := fsys.SymlinkIfPossible("", "/empty")
+	assert.ErrorIs(t, err, fs.ErrInvalid)
+	_, err = fsys.ReadlinkIfPossible("/a/f")
+	assert.ErrorIs(t, err, syscall.EINVAL, "not a link")
 	assertVirtual(t, err, host)
 }
 
