@@ -9,7 +9,8 @@
 // written to DIR/etc/passwd, as GNU tar does after stripping the leading
 // "/". Each regular file is written atomically (a temp file beside it,
 // synced, renamed into place), so a reader of DIR never sees half a file.
-// Directories, symbolic links whose target stays inside DIR and hard links
+// Directories, symbolic links whose target stays inside DIR (an absolute
+// target is taken as a path inside DIR, stored relative) and hard links
 // inside DIR are created; other entry types are refused.
 //
 // An entry that would escape, or that fails, is refused: sandbox prints
