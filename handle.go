@@ -3,6 +3,7 @@ package tempfs
 import (
 	"errors"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/spf13/afero"
 )
@@ -67,6 +68,56 @@ func (f *File) closeFile() error {
 	}
 	f.closed = true
 	return wrapErr("close", f.name, f.File.Close())
+}
+
+// Persist moves the file to target atomically and durably, replacing an
+// existing target as [WriteFile] does: it syncs and closes the file, renames
+// it over target and syncs target's directory. The file must be on the same
+// file system as target: create it with NewFile(fsys, filepath.Dir(target),
+// ...) so that the rename cannot fail with EXDEV.
+//
+// After a successful Persist the handle is closed and its Close does
+// nothing. If Persist fails, the file is closed but stays where it was, and
+// Close removes it. Errors are [*fs.PathError] with Op "persist" and Path
+// target.
+func (f *File) Persist(target string) error {
+	return f.persist("persist", target, false)
+}
+
+// PersistNoClobber is [File.Persist] that fails with an error wrapping
+// fs.ErrExist, and changes nothing, if target exists. Where the backend
+// has hard links (OsFs, RootFs, [HardLinker]s such as SFTP with the
+// hardlink extension) this is atomic: link, then unlink. Elsewhere
+// (MemMapFs) it looks, then renames, which a concurrent creator of target
+// in the same process can race. Errors have Op "persistnoclobber".
+func (f *File) PersistNoClobber(target string) error {
+	return f.persist("persistnoclobber", target, true)
+}
+
+func (f *File) persist(op, target string, noClobber bool) error {
+	if f.done || f.closed {
+		return &fs.PathError{Op: op, Path: target, Err: fs.ErrClosed}
+	}
+	p := &PendingFile{f: f.File, fsys: f.fsys, op: op, name: target, target: target, tmp: f.name}
+	if err := p.prepare(); err != nil {
+		return err
+	}
+	f.closed = true
+	if err := p.closeTemp(); err != nil {
+		return p.errorf("", err)
+	}
+	move := p.rename
+	if noClobber {
+		move = p.link
+	}
+	if err := move(); err != nil {
+		return p.errorf("", err)
+	}
+	f.name, f.kept, f.done = target, true, true
+	if err := syncDir(f.fsys, filepath.Dir(target)); err != nil {
+		return p.errorf("sync directory", err)
+	}
+	return nil
 }
 
 // Dir is a temporary directory that removes itself and everything in it when

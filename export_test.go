@@ -1,0 +1,14 @@
+package tempfs
+
+// (Named ...ForTest, not TestOnly..., since go vet takes Test* for tests.)
+// Test-only mutations of the write protocol, for the crash tests that show
+// the crash simulator catches a missing fsync.
+
+// SkipFileSyncForTest drops the fsync of the temp file before the rename.
+func SkipFileSyncForTest() Option { return optionFunc(func(c *config) { c.skipFileSync = true }) }
+
+// SkipDirSyncForTest drops the fsync of the directory after the rename.
+func SkipDirSyncForTest() Option { return optionFunc(func(c *config) { c.skipDirSync = true }) }
+
+// IsTempName exposes the name test of Sweep.
+var IsTempName = isTempName
