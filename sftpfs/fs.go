@@ -47,7 +47,7 @@ import (
 )
 
 // Fs is an [afero.Fs] over one SFTP connection. It also implements
-// [afero.Lstater], [tempfs.DirSyncer], [tempfs.HardLinker] and
+// [afero.Symlinker] (Lstat, symlink, readlink), [tempfs.DirSyncer], [tempfs.HardLinker] and
 // [tempfs.GuaranteeReporter].
 //
 // An Fs is safe for concurrent use by many goroutines, as the [sftp.Client]
@@ -66,7 +66,7 @@ type Fs struct {
 
 var (
 	_ afero.Fs                 = (*Fs)(nil)
-	_ afero.Lstater            = (*Fs)(nil)
+	_ afero.Symlinker          = (*Fs)(nil)
 	_ tempfs.DirSyncer         = (*Fs)(nil)
 	_ tempfs.HardLinker        = (*Fs)(nil)
 	_ tempfs.GuaranteeReporter = (*Fs)(nil)
@@ -429,4 +429,28 @@ func (fsys *Fs) Chown(name string, uid, gid int) error {
 // carries whole seconds: the sub-second part is dropped.
 func (fsys *Fs) Chtimes(name string, atime, mtime time.Time) error {
 	return pathErr("chtimes", name, fsys.c.Chtimes(remote(name), atime, mtime))
+}
+
+// SymlinkIfPossible creates newname as a symbolic link to oldname on the
+// server. It implements [afero.Linker]. Errors are [*os.LinkError] with Op
+// "symlink"; an existing newname fails wrapping fs.ErrExist.
+func (fsys *Fs) SymlinkIfPossible(oldname, newname string) error {
+	const op = "symlink"
+	rn := remote(newname)
+	err := fsys.c.Symlink(remote(oldname), rn)
+	if err != nil && isFailure(err) && fsys.exists(rn) {
+		return &os.LinkError{Op: op, Old: oldname, New: newname, Err: existErr(err)}
+	}
+	return linkErr(op, oldname, newname, err)
+}
+
+// ReadlinkIfPossible returns the target of the symbolic link name. It
+// implements [afero.LinkReader]. Errors are [*fs.PathError] with Op
+// "readlink".
+func (fsys *Fs) ReadlinkIfPossible(name string) (string, error) {
+	target, err := fsys.c.ReadLink(remote(name))
+	if err != nil {
+		return "", pathErr("readlink", name, err)
+	}
+	return target, nil
 }
