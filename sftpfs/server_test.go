@@ -40,6 +40,9 @@ type serverOpts struct {
 	// every packet the client sends, before the packet reaches the server;
 	// it returns false to stop the packet there.
 	onPacket func(n int, typ byte) bool
+	// afterPacket, if set, is called with the number of every packet the
+	// client sends, after the packet was handed to the server.
+	afterPacket func(n int)
 }
 
 // server is a running OpenSSH sftp-server talking to a pkg/sftp client over
@@ -112,8 +115,8 @@ func startServer(t testing.TB, dir string, o serverOpts) *server {
 	require.NoError(t, s.cmd.Start())
 
 	var w io.WriteCloser = stdin
-	if o.onPacket != nil {
-		w = &packetWriter{w: stdin, onPacket: o.onPacket}
+	if o.onPacket != nil || o.afterPacket != nil {
+		w = &packetWriter{w: stdin, onPacket: o.onPacket, afterPacket: o.afterPacket}
 	}
 	var r io.Reader = stdout
 	if len(o.hide) > 0 {
@@ -229,13 +232,14 @@ func stripExtensions(pkt []byte, hide []string) ([]byte, error) {
 }
 
 // packetWriter splits the client's output into packets and reports each to
-// onPacket before passing it on.
+// onPacket before passing it on and to afterPacket after.
 type packetWriter struct {
-	w        io.WriteCloser
-	onPacket func(n int, typ byte) bool
-	buf      []byte
-	n        int
-	stopped  bool
+	w           io.WriteCloser
+	onPacket    func(n int, typ byte) bool
+	afterPacket func(n int)
+	buf         []byte
+	n           int
+	stopped     bool
 }
 
 var errStopped = errors.New("packet stopped by test")
@@ -252,7 +256,7 @@ func (p *packetWriter) Write(b []byte) (int, error) {
 		}
 		pkt := p.buf[:4+l]
 		p.n++
-		if !p.onPacket(p.n, pkt[4]) {
+		if p.onPacket != nil && !p.onPacket(p.n, pkt[4]) {
 			p.stopped = true
 			return 0, errStopped
 		}
@@ -260,6 +264,9 @@ func (p *packetWriter) Write(b []byte) (int, error) {
 			return 0, err
 		}
 		p.buf = p.buf[4+l:]
+		if p.afterPacket != nil {
+			p.afterPacket(p.n)
+		}
 	}
 	return len(b), nil
 }
