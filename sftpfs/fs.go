@@ -317,9 +317,9 @@ func (fsys *Fs) removeAll(r string) error {
 	if !fi.IsDir() {
 		err = fsys.c.Remove(r)
 	} else {
-		entries, err := fsys.c.ReadDir(r)
-		if err != nil && !errors.Is(mapErr(err), fs.ErrNotExist) {
-			return pathErr(op, r, err)
+		entries, lerr := fsys.c.ReadDir(r)
+		if lerr != nil && !errors.Is(mapErr(lerr), fs.ErrNotExist) {
+			return pathErr(op, r, lerr)
 		}
 		for _, e := range entries {
 			if err := fsys.removeAll(path.Join(r, e.Name())); err != nil {

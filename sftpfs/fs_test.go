@@ -324,6 +324,16 @@ func TestRemoveAll(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 	assert.Equal(t, "keep", readHost(t, outside), "links are not followed")
 	assert.NoError(t, fsys.RemoveAll(root), "missing path")
+
+	// A directory that cannot be removed is an error, not a silent nil.
+	ro := filepath.Join(dir, "ro")
+	stuck := filepath.Join(ro, "empty")
+	require.NoError(t, fsys.MkdirAll(stuck, 0o700))
+	require.NoError(t, fsys.Chmod(ro, 0o500))
+	t.Cleanup(func() { _ = os.Chmod(ro, 0o700) })
+	requirePathErr(t, fsys.RemoveAll(stuck), "removeall", stuck, fs.ErrPermission)
+	_, err = os.Stat(stuck)
+	assert.NoError(t, err)
 	assert.ErrorIs(t, fsys.RemoveAll(dir+"/."), syscall.EINVAL, "as os.RemoveAll")
 }
 
