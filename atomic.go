@@ -419,10 +419,29 @@ func resolveLinks(fsys afero.Fs, name string) (string, error) {
 		}
 		if !filepath.IsAbs(dest) {
 			dest = filepath.Join(filepath.Dir(name), dest)
+		} else if bp, ok := fsys.(*afero.BasePathFs); ok {
+			// BasePathFs stores and reports link targets as host paths.
+			if dest, err = unbase(bp, dest); err != nil {
+				return "", err
+			}
 		}
 		name = dest
 	}
 	return "", syscall.ELOOP
+}
+
+// unbase maps a host path that a BasePathFs reported back to a path in the
+// sandbox, refusing one outside it.
+func unbase(bp *afero.BasePathFs, host string) (string, error) {
+	base, err := bp.RealPath(string(filepath.Separator))
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(base, host)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fs.ErrPermission
+	}
+	return filepath.Join(string(filepath.Separator), rel), nil
 }
 
 // Sweep removes from dir of fsys the temp files that this package's atomic
@@ -451,7 +470,7 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 	cutoff := time.Now().Add(-olderThan)
 	var removed []string
 	for _, fi := range infos {
-		if !fi.Mode().IsRegular() || !isTempName(fi.Name()) || fi.ModTime().After(cutoff) {
+		if !fi.Mode().IsRegular() || !IsTempName(fi.Name()) || fi.ModTime().After(cutoff) {
 			continue
 		}
 		name := filepath.Join(dir, fi.Name())
@@ -463,9 +482,11 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 	return removed, nil
 }
 
-// isTempName reports whether name is ".<base>.tempfs-<randLen digits>.tmp"
-// with a non-empty base.
-func isTempName(name string) bool {
+// IsTempName reports whether the file name (one path element) is named as
+// the temp files of this package's atomic writes are:
+// ".<base>.tempfs-<13 letters or digits>.tmp". [Sweep] removes such files;
+// a file watcher can use it to ignore writes in progress.
+func IsTempName(name string) bool {
 	rest, ok := strings.CutSuffix(name, tempSuffix)
 	if !ok || len(rest) < 1+1+len(tempMarker)+randLen || name[0] != '.' {
 		return false

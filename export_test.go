@@ -9,6 +9,3 @@ func SkipFileSyncForTest() Option { return optionFunc(func(c *config) { c.skipFi
 
 // SkipDirSyncForTest drops the fsync of the directory after the rename.
 func SkipDirSyncForTest() Option { return optionFunc(func(c *config) { c.skipDirSync = true }) }
-
-// IsTempName exposes the name test of Sweep.
-var IsTempName = isTempName

@@ -2,6 +2,12 @@ module github.com/tempfs-go/tempfs
 
 go 1.25
 
-require github.com/spf13/afero v1.15.0
+require (
+	github.com/spf13/afero v1.15.0
+	github.com/stretchr/testify v1.12.1
+)
 
-require golang.org/x/text v0.28.0 // indirect
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/text v0.28.0 // indirect
+)

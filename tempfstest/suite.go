@@ -27,7 +27,7 @@ type Backend struct {
 // A backend's own test file calls it once per Fs it offers.
 func RunSuite(t *testing.T, b Backend) {
 	t.Helper()
-	for _, tc := range suiteTests {
+	for _, tc := range append(coreTests(), atomicTests()...) {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, b) })
 	}
 }
@@ -36,7 +36,3 @@ type suiteTest struct {
 	name string
 	fn   func(t *testing.T, b Backend)
 }
-
-// suiteTests lists the suite; each part of tempfs adds its own in init
-// order of files (core, atomic, ...).
-var suiteTests []suiteTest
