@@ -184,6 +184,9 @@ func (p *PendingFile) prepare() error {
 	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) {
 		return p.errorf("", fs.ErrInvalid)
 	}
+	if err := checkInside(p.fsys, p.op, p.name, false); err != nil {
+		return err
+	}
 	if r, ok := p.fsys.(GuaranteeReporter); ok {
 		g := r.Guarantees()
 		if g.AtomicReplace != nil && !p.cfg.allowNonAtomic {
@@ -458,6 +461,9 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 	const op = "sweep"
 	if fsys == nil {
 		return nil, &fs.PathError{Op: op, Path: dir, Err: errNilFs}
+	}
+	if err := checkInside(fsys, op, dir, true); err != nil {
+		return nil, err
 	}
 	d, err := fsys.Open(dir)
 	if err != nil {

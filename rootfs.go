@@ -14,14 +14,6 @@ import (
 	"github.com/spf13/afero"
 )
 
-// ErrEscapesRoot is wrapped by every error of a [RootFs] that refuses a
-// name because it would leave the root: ".." climbing above it, a symbolic
-// link pointing out of it or an absolute symbolic link on the way, or a
-// symbolic link being created whose target would point out. It wraps
-// fs.ErrPermission, so code that only knows the standard sentinels treats
-// the refusal as a permission error.
-var ErrEscapesRoot = fmt.Errorf("path escapes from root: %w", fs.ErrPermission)
-
 // errRootClosed is the cause of every error after [RootFs.Close].
 var errRootClosed = fmt.Errorf("rootfs is closed: %w", fs.ErrClosed)
 
@@ -53,7 +45,7 @@ var (
 // cleaned first, so "/../x" is "/x", as in a chroot; a relative name that
 // climbs above the root ("../x") is refused. File.Name and every error show
 // virtual paths only, never the host directory. Refusals wrap
-// [ErrEscapesRoot].
+// [ErrEscapes].
 //
 // RootFs keeps POSIX semantics for creation (no missing parents are made,
 // Mkdir of an existing directory fails with fs.ErrExist) and implements
@@ -125,7 +117,7 @@ func (fsys *RootFs) open() (*os.Root, error) {
 
 // rootCause turns an error of os.Root into the cause tempfs reports: the
 // path wrappers (which hold root-relative names) are dropped, os.Root's
-// escape error becomes ErrEscapesRoot, and os.ErrClosed says the RootFs is
+// escape error becomes ErrEscapes, and os.ErrClosed says the RootFs is
 // closed.
 func rootCause(err error) error {
 	err = cause(err)
@@ -133,7 +125,7 @@ func rootCause(err error) error {
 	case err == nil:
 		return nil
 	case err.Error() == osRootEscapes:
-		return ErrEscapesRoot
+		return ErrEscapes
 	case errors.Is(err, os.ErrClosed):
 		return errRootClosed
 	}
@@ -334,7 +326,7 @@ func (fsys *RootFs) Chtimes(name string, atime, mtime time.Time) error {
 // os.Root never follows an absolute link; [afero.BasePathFs] likewise
 // makes it a path under its base. So that the tree never holds a link out
 // of it made by RootFs, a target that climbs above the root from newname's
-// directory is refused with an error wrapping [ErrEscapesRoot], and so is
+// directory is refused with an error wrapping [ErrEscapes], and so is
 // a target with ".." when newname's directory path goes through a symbolic
 // link (the names could not tell where ".." leads). Errors are
 // [*os.LinkError].
@@ -352,7 +344,7 @@ func (fsys *RootFs) SymlinkIfPossible(oldname, newname string) error {
 }
 
 // linkTarget returns the target to store for a link newname -> oldname,
-// or an error wrapping ErrEscapesRoot if it would point out of the root.
+// or an error wrapping ErrEscapes if it would point out of the root.
 func linkTarget(r *os.Root, oldname, newname string) (string, error) {
 	if oldname == "" {
 		return "", fs.ErrInvalid
@@ -362,14 +354,14 @@ func linkTarget(r *os.Root, oldname, newname string) (string, error) {
 	if filepath.IsAbs(oldname) || os.IsPathSeparator(oldname[0]) {
 		t, err := filepath.Rel(dir, rel(oldname))
 		if err != nil {
-			return "", ErrEscapesRoot
+			return "", ErrEscapes
 		}
 		target = t
 	}
 	joined := filepath.Join(dir, target)
 	if joined == ".." || strings.HasPrefix(joined, ".."+string(filepath.Separator)) ||
 		filepath.IsAbs(joined) || filepath.VolumeName(joined) != "" {
-		return "", ErrEscapesRoot
+		return "", ErrEscapes
 	}
 	if !hasDotDot(target) {
 		return target, nil
@@ -382,7 +374,7 @@ func linkTarget(r *os.Root, oldname, newname string) (string, error) {
 			return "", err
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return "", ErrEscapesRoot
+			return "", ErrEscapes
 		}
 	}
 	return target, nil

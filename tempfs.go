@@ -85,6 +85,9 @@ func newNamer(fsys afero.Fs, op, dir, pattern string) (*tempNamer, error) {
 		return nil, &fs.PathError{Op: op, Path: pattern, Err: err}
 	}
 	n := &tempNamer{fsys: fsys, op: op, dir: dir, prefix: prefix, suffix: suffix}
+	if err := checkInside(fsys, op, dir, true); err != nil {
+		return nil, err
+	}
 	if dir == "" {
 		if n.dir, err = TempDir(fsys); err != nil {
 			return nil, wrapErr(op, n.pattern(), err)
@@ -256,6 +259,9 @@ func RemoveAll(fsys afero.Fs, path string) error {
 	}
 	if path == "" {
 		return &fs.PathError{Op: op, Path: path, Err: fs.ErrInvalid}
+	}
+	if err := checkInside(fsys, op, path, false); err != nil {
+		return err
 	}
 	err := fsys.RemoveAll(path)
 	if err == nil {

@@ -28,6 +28,7 @@ package tempfs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -184,6 +185,16 @@ func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
 }
 
 var errNilFs = errors.New("nil afero.Fs")
+
+// ErrEscapes is wrapped by every error that refuses a name because it
+// would leave a sandbox: on a [RootFs], ".." climbing above the root, a
+// symbolic link pointing out of it, or a symbolic link being created whose
+// target would point out; on an [afero.BasePathFs], a name that cleans to
+// a path outside the base (afero checks the base as a string prefix, so
+// with base /x/001 the name ../0012 reaches /x/0012), which tempfs refuses
+// before calling the Fs. It wraps fs.ErrPermission, so code that only
+// knows the standard sentinels treats the refusal as a permission error.
+var ErrEscapes = fmt.Errorf("path escapes the sandbox: %w", fs.ErrPermission)
 
 // cause strips the path wrappers a backend put around err, which may hold
 // host paths (BasePathFs does), and keeps the cause.
