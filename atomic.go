@@ -321,13 +321,14 @@ func (p *PendingFile) rename() error {
 // exist: a hard link and an unlink where the backend has hard links (which
 // is atomic), else a look and a rename.
 func (p *PendingFile) link() error {
-	var err error
+	err := errors.ErrUnsupported
 	switch l := p.fsys.(type) {
 	case HardLinker:
 		err = l.Link(p.tmp, p.target)
 	case *afero.OsFs:
 		err = os.Link(p.tmp, p.target)
-	default:
+	}
+	if errors.Is(err, errors.ErrUnsupported) {
 		if _, err = lstat(p.fsys, p.target); err == nil {
 			err = fs.ErrExist
 		} else if errors.Is(err, fs.ErrNotExist) {

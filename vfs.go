@@ -207,11 +207,3 @@ func wrapErr(op, path string, err error) error {
 	}
 	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
 }
-
-// linkErr returns err as an *os.LinkError with the caller's op and paths.
-func linkErr(op, oldname, newname string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &os.LinkError{Op: op, Old: oldname, New: newname, Err: cause(err)}
-}
