@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tempfs-go/tempfs"
 	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
@@ -52,6 +53,12 @@ func TestCheckFsBackends(t *testing.T) {
 		{"BasePathFs(OsFs)", func(t *testing.T) afero.Fs {
 			return afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
 		}, nil},
+		{"RootFs", func(t *testing.T) afero.Fs {
+			r, err := tempfs.OpenRoot(t.TempDir())
+			require.NoError(t, err)
+			t.Cleanup(func() { r.Close() })
+			return r
+		}, nil},
 		{"MemMapFs", func(*testing.T) afero.Fs { return afero.NewMemMapFs() }, memDivergences},
 		{"BasePathFs(MemMapFs)", func(*testing.T) afero.Fs {
 			src := afero.NewMemMapFs()
@@ -74,8 +81,21 @@ func TestCheckFsBackends(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := tempfstest.CheckFs(tc.fsys(t))
-			assert.Equal(t, tc.want, failedChecks(t, err), "failing checks; all: %v", err)
+			// "create-excl-concurrent" finds a race, which a loaded
+			// machine can miss in one run: run CheckFs again (at most
+			// maxRuns times) until every expected divergence showed up.
+			// Each run must report no divergence outside the expected set.
+			const maxRuns = 5
+			var got []string
+			for range maxRuns {
+				err := tempfstest.CheckFs(tc.fsys(t))
+				got = failedChecks(t, err)
+				require.Subset(t, tc.want, got, "unexpected failing checks; all: %v", err)
+				if len(got) == len(tc.want) {
+					break
+				}
+			}
+			assert.Equal(t, tc.want, got, "failing checks after %d runs", maxRuns)
 		})
 	}
 }
