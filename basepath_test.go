@@ -41,12 +41,12 @@ func TestBasePathFsGuard(t *testing.T) {
 				"CreateTemp": func() error { _, err := tempfs.CreateTemp(bp, dir, "x*"); return err },
 				"MkdirTemp":  func() error { _, err := tempfs.MkdirTemp(bp, dir, "x*"); return err },
 				"WriteFile": func() error {
-					return tempfs.WriteFile(bp, dir + "/victim", []byte("pwned"), 0o600)
+					return tempfs.WriteFile(bp, dir+"/victim", []byte("pwned"), 0o600)
 				},
 				"WriteReader": func() error {
-					return tempfs.WriteReader(bp, dir + "/new", strings.NewReader("pwned"), 0o600)
+					return tempfs.WriteReader(bp, dir+"/new", strings.NewReader("pwned"), 0o600)
 				},
-				"RemoveAll": func() error { return tempfs.RemoveAll(bp, dir + "/victim") },
+				"RemoveAll": func() error { return tempfs.RemoveAll(bp, dir+"/victim") },
 				"Sweep":     func() error { _, err := tempfs.Sweep(bp, dir, 0); return err },
 			}
 			for name, call := range calls {
