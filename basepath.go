@@ -110,3 +110,17 @@ func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops 
 	}
 	return cur, nil
 }
+
+// unbase maps a host path that a BasePathFs reported back to a path in the
+// sandbox, refusing one outside it.
+func unbase(bp *afero.BasePathFs, host string) (string, error) {
+	base, err := bp.RealPath(string(filepath.Separator))
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(base, host)
+	if err != nil || !within(base, filepath.Clean(host)) {
+		return "", ErrEscapes
+	}
+	return filepath.Join(string(filepath.Separator), rel), nil
+}
