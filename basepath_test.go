@@ -88,3 +88,28 @@ func TestBasePathFsGuard(t *testing.T) {
 		assert.True(t, fi.IsDir())
 	})
 }
+
+// TestBasePathFsFileErrors: the files tempfs hands out on a BasePathFs
+// show virtual names in their errors, not the host path.
+func TestBasePathFsFileErrors(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	bp := afero.NewBasePathFs(afero.NewOsFs(), base)
+	f, err := tempfs.NewFile(bp, "", "handle-*")
+	require.NoError(t, err)
+	raw, err := tempfs.CreateTemp(bp, "", "raw-*")
+	require.NoError(t, err)
+	defer bp.Remove(raw.Name())
+	for _, file := range []afero.File{f, raw} {
+		require.NoError(t, file.Close())
+		_, werr := file.Write([]byte("x"))
+		_, serr := file.Stat()
+		_, rerr := file.Seek(0, 0)
+		for _, err := range []error{werr, serr, rerr, file.Sync(), file.Truncate(0)} {
+			require.Error(t, err)
+			assert.ErrorIs(t, err, fs.ErrClosed)
+			assert.NotContains(t, err.Error(), base)
+			assert.Contains(t, err.Error(), file.Name())
+		}
+	}
+}

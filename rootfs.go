@@ -185,7 +185,7 @@ func (fsys *RootFs) OpenFile(name string, flag int, perm fs.FileMode) (afero.Fil
 	if err != nil {
 		return nil, rootPathErr(op, name, err)
 	}
-	return &rootFile{f: f, name: name}, nil
+	return &virtualFile{f: f, name: name}, nil
 }
 
 // Mkdir creates the directory name with mode perm (before umask). Its

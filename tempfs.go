@@ -146,7 +146,12 @@ func CreateTemp(fsys afero.Fs, dir, pattern string) (afero.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if _, ok := fsys.(*afero.BasePathFs); ok && err == nil {
+		// Its files' errors show host paths.
+		f = &virtualFile{f: f, name: f.Name()}
+	}
+	return f, err
 }
 
 // create opens a new file under a fresh name with flag, which holds
