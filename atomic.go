@@ -196,7 +196,13 @@ func (p *PendingFile) prepare() error {
 		}
 	}
 	if p.cfg.followSymlinks {
-		t, err := resolveLinks(p.fsys, p.name)
+		var t string
+		var err error
+		if bp, ok := p.fsys.(*afero.BasePathFs); ok {
+			t, err = resolveInBase(bp, p.name)
+		} else {
+			t, err = resolveLinks(p.fsys, p.name)
+		}
 		if err != nil {
 			return p.errorf("", err)
 		}

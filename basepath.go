@@ -60,9 +60,10 @@ func within(base, p string) bool {
 
 // walkIn resolves the elements of the relative path rest from the resolved
 // host directory cur, following symbolic links and ".." the way the OS
-// does, and returns where it ends; it fails with ErrEscapes as soon as a
-// step leaves base. An element that does not exist ends the walk: the OS
-// will fail there, or create it inside.
+// does, and returns the host path it ends at; it fails with ErrEscapes as
+// soon as a step leaves base. An element that does not exist ends the
+// walk (the OS will fail there, or create it inside): the rest is joined
+// to it as it is.
 func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops *int) (string, error) {
 	parts := strings.Split(rest, string(filepath.Separator))
 	for i, part := range parts {
@@ -82,7 +83,8 @@ func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops 
 		virtual := string(filepath.Separator) + strings.TrimPrefix(strings.TrimPrefix(next, base), string(filepath.Separator))
 		fi, _, err := bp.LstatIfPossible(virtual)
 		if errors.Is(err, fs.ErrNotExist) {
-			return next, nil
+			// The rest does not exist yet: the OS stops here too.
+			return filepath.Join(append([]string{next}, parts[i+1:]...)...), nil
 		}
 		if err != nil {
 			return "", err
@@ -109,6 +111,32 @@ func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops 
 		cur = next
 	}
 	return cur, nil
+}
+
+// resolveInBase follows the symbolic links of name in a BasePathFs as the
+// host OS will, and returns the virtual path of the file it ends at, or an
+// error wrapping ErrEscapes if that is outside the base. BasePathFs stores
+// and reports link targets as host paths, so tempfs cannot follow them as
+// virtual ones.
+func resolveInBase(bp *afero.BasePathFs, name string) (string, error) {
+	base, err := bp.RealPath(string(filepath.Separator))
+	if err != nil {
+		return "", err
+	}
+	real, err := bp.RealPath(name)
+	if err != nil || !within(base, real) {
+		return "", ErrEscapes
+	}
+	rel, err := filepath.Rel(base, real)
+	if err != nil {
+		return "", ErrEscapes
+	}
+	hops := 0
+	end, err := walkIn(bp, base, base, rel, true, &hops)
+	if err != nil {
+		return "", err
+	}
+	return unbase(bp, end)
 }
 
 // unbase maps a host path that a BasePathFs reported back to a path in the

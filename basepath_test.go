@@ -113,3 +113,42 @@ func TestBasePathFsFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBasePathFsFollowSymlinks: FollowSymlinks on a BasePathFs follows
+// links as the host OS does and refuses a chain that ends outside.
+func TestBasePathFsFollowSymlinks(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	base := filepath.Join(parent, "001")
+	outside := filepath.Join(parent, "outside")
+	for _, d := range []string{base, outside, filepath.Join(base, "sub")} {
+		require.NoError(t, os.Mkdir(d, 0o700))
+	}
+	require.NoError(t, os.Symlink(outside, filepath.Join(base, "sub", "esc")))
+	require.NoError(t, os.Symlink("sub/esc/x", filepath.Join(base, "link")))    // chain out
+	require.NoError(t, os.Symlink("../../x", filepath.Join(base, "sub", "up"))) // relative, out
+	require.NoError(t, os.Symlink("sub/real", filepath.Join(base, "inside")))   // stays in
+	require.NoError(t, os.WriteFile(filepath.Join(base, "sub", "real"), []byte("old"), 0o600))
+	bp := afero.NewBasePathFs(afero.NewOsFs(), base)
+
+	for _, name := range []string{"/link", "/sub/up"} {
+		err := tempfs.WriteFile(bp, name, []byte("ESCAPED"), 0o644, tempfs.FollowSymlinks())
+		assert.ErrorIs(t, err, tempfs.ErrEscapes, name)
+		if err != nil {
+			assert.NotContains(t, err.Error(), parent, name)
+		}
+	}
+	entries, err := os.ReadDir(outside)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "written outside the base")
+	_, err = os.Stat(filepath.Join(parent, "x"))
+	assert.ErrorIs(t, err, fs.ErrNotExist, "written outside the base")
+
+	require.NoError(t, tempfs.WriteFile(bp, "/inside", []byte("new"), 0o644, tempfs.FollowSymlinks()))
+	got, err := os.ReadFile(filepath.Join(base, "sub", "real"))
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(got))
+	fi, err := os.Lstat(filepath.Join(base, "inside"))
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&fs.ModeSymlink, "the link was replaced")
+}

@@ -36,11 +36,6 @@ func resolveLinks(fsys afero.Fs, name string) (string, error) {
 		}
 		if !filepath.IsAbs(dest) {
 			dest = filepath.Join(filepath.Dir(name), dest)
-		} else if bp, ok := fsys.(*afero.BasePathFs); ok {
-			// BasePathFs stores and reports link targets as host paths.
-			if dest, err = unbase(bp, dest); err != nil {
-				return "", err
-			}
 		}
 		name = dest
 	}
