@@ -115,7 +115,7 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(p.f, r); err != nil {
+	if _, err := copyInto(p.f, r); err != nil {
 		return p.fail(err)
 	}
 	return p.Commit()
@@ -137,7 +137,8 @@ type PendingFile struct {
 	mode   *fs.FileMode
 	cfg    config
 	closed bool
-	done   bool // committed or cleaned up
+	done   bool  // committed or cleaned up
+	werr   error // the first failed write
 }
 
 // NewPendingFile creates a temp file, mode 0o600 (before umask), beside name
@@ -145,7 +146,12 @@ type PendingFile struct {
 // those of [WriteFile]; with [WithExistingPermissions] the mode of an
 // existing name is applied at Commit. Errors have Op "newpendingfile".
 func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, error) {
-	return newPending(fsys, "newpendingfile", name, 0o600, opts)
+	p, err := newPending(fsys, "newpendingfile", name, 0o600, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.op = "commit" // errors of Commit; Write and Cleanup name their own
+	return p, nil
 }
 
 func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) (*PendingFile, error) {
@@ -180,7 +186,8 @@ func (p *PendingFile) prepare() error {
 	if p.name == "" || strings.IndexByte(p.name, 0) >= 0 {
 		return p.errorf("", fs.ErrInvalid)
 	}
-	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) {
+	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) ||
+		os.IsPathSeparator(p.name[len(p.name)-1]) {
 		return p.errorf("", fs.ErrInvalid)
 	}
 	if err := checkInside(p.fsys, p.op, p.name, false); err != nil {
@@ -235,32 +242,81 @@ func (p *PendingFile) prepare() error {
 	return nil
 }
 
-// Write writes b to the temp file.
+// Write writes b to the temp file. After a failed write, Commit refuses
+// to replace the target with what may be partial content.
 func (p *PendingFile) Write(b []byte) (int, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
 	n, err := p.f.Write(b)
-	return n, p.errorf("write", err)
+	return n, p.writeErr(err)
 }
 
 // WriteString writes s to the temp file.
 func (p *PendingFile) WriteString(s string) (int, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
 	n, err := p.f.WriteString(s)
-	return n, p.errorf("write", err)
+	return n, p.writeErr(err)
 }
 
 // ReadFrom copies r into the temp file until EOF, in constant memory (and
-// without copying through user space where the backend's file can).
+// without copying through user space where the backend's file can). An
+// error of r is returned as it is, wrapped with the target's name.
 func (p *PendingFile) ReadFrom(r io.Reader) (int64, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
-	n, err := io.Copy(p.f, r)
-	return n, p.errorf("write", err)
+	n, err := copyInto(p.f, r)
+	return n, p.writeErr(err)
+}
+
+// usable fails a call on a committed, cleaned-up or zero PendingFile.
+func (p *PendingFile) usable(op string) error {
+	switch {
+	case p == nil || p.f == nil:
+		return &fs.PathError{Op: op, Err: fs.ErrInvalid}
+	case p.done:
+		return &fs.PathError{Op: op, Path: p.name, Err: fs.ErrClosed}
+	}
+	return nil
+}
+
+// writeErr records a failed write and returns it as the caller's error.
+func (p *PendingFile) writeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	p.werr = err
+	if re, ok := err.(*readError); ok {
+		return &fs.PathError{Op: "write", Path: p.name, Err: re}
+	}
+	return wrapErr("write", p.name, err)
+}
+
+// readError is an error of the reader given to WriteReader or ReadFrom,
+// kept whole (with its own path, if any) under the target's name.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "read: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// sourceReader tags the errors of r as readErrors.
+type sourceReader struct{ r io.Reader }
+
+func (s sourceReader) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+// copyInto copies r into f as io.Copy does (using f's ReadFrom where it
+// has one), telling r's errors from f's.
+func copyInto(f afero.File, r io.Reader) (int64, error) {
+	return io.Copy(f, sourceReader{r})
 }
 
 // Name returns the name of the file that Commit replaces.
@@ -273,8 +329,11 @@ func (p *PendingFile) Name() string { return p.name }
 // is unchanged. A second Commit, or a Commit after Cleanup, fails with an
 // error wrapping fs.ErrClosed and renames nothing.
 func (p *PendingFile) Commit() error {
-	if p.done {
-		return p.errorf("commit", fs.ErrClosed)
+	if err := p.usable("commit"); err != nil {
+		return err
+	}
+	if p.werr != nil {
+		return p.fail(fmt.Errorf("an earlier write failed: %w", p.werr))
 	}
 	if p.mode != nil {
 		if err := p.fsys.Chmod(p.tmp, *p.mode); err != nil {
@@ -355,6 +414,9 @@ func (p *PendingFile) link() error {
 // Cleanup closes and removes the temp file, unless Commit succeeded, when
 // it does nothing. It is safe to call more than once.
 func (p *PendingFile) Cleanup() error {
+	if p == nil || p.f == nil {
+		return &fs.PathError{Op: "cleanup", Err: fs.ErrInvalid}
+	}
 	if p.done {
 		return nil
 	}
@@ -383,6 +445,9 @@ func (p *PendingFile) fail(err error) error {
 func (p *PendingFile) errorf(step string, err error) error {
 	if err == nil {
 		return nil
+	}
+	if re, ok := err.(*readError); ok {
+		return &fs.PathError{Op: p.op, Path: p.name, Err: re}
 	}
 	if step != "" {
 		err = fmt.Errorf("%s: %w", step, cause(err))

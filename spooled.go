@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"math"
 	"sync"
-	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -48,7 +47,8 @@ var errInvalidCount = errors.New("tempfs: reader or writer returned an invalid c
 // negative offset, as [os.File] does) and Path [SpooledFile.Name]. End of
 // file is the bare io.EOF. Invalid arguments (a negative offset or size, a
 // resulting negative offset, an unknown whence, an offset overflowing
-// int64) wrap syscall.EINVAL, as os.File's Seek and Truncate do on Unix;
+// int64) wrap syscall.EINVAL, as os.File's Seek and Truncate do on Unix,
+// and fs.ErrInvalid as well;
 // os.File's ReadAt and WriteAt refuse a negative offset with an error of no
 // class, SpooledFile with syscall.EINVAL there too. Seek accepts any
 // non-negative offset, as on tmpfs: a disk file system's size limit (ext4:
@@ -92,12 +92,12 @@ func NewSpooledFile(fsys afero.Fs, maxSize int64) *SpooledFile {
 
 // Rolled reports whether the content has moved to a file on the Fs. It
 // keeps its value after Close.
-func (s *SpooledFile) Rolled() bool { return s.file != nil }
+func (s *SpooledFile) Rolled() bool { return s != nil && s.file != nil }
 
 // Name returns "" while the content is in memory and the disk file's path
 // in the Fs once rolled over (also after Close, when the file is gone).
 func (s *SpooledFile) Name() string {
-	if s.file == nil {
+	if s == nil || s.file == nil {
 		return ""
 	}
 	return s.file.Name()
@@ -106,7 +106,7 @@ func (s *SpooledFile) Name() string {
 // Size returns the size of the file in bytes, or 0 after Close.
 func (s *SpooledFile) Size() int64 {
 	switch {
-	case s.closed:
+	case s == nil || s.closed:
 		return 0
 	case s.file != nil:
 		return s.size
@@ -120,7 +120,7 @@ func (s *SpooledFile) Size() int64 {
 // error is an [*fs.PathError] with Op "rollover" (Path the temp file
 // pattern if the file could not be created, else its name).
 func (s *SpooledFile) Rollover() error {
-	if s.closed {
+	if s == nil || s.closed {
 		return s.errClosed("rollover")
 	}
 	return s.rollover()
@@ -148,6 +148,9 @@ func (s *SpooledFile) rollover() error {
 // Close releases the memory, or closes and removes the disk file. Calls
 // after the first return nil.
 func (s *SpooledFile) Close() error {
+	if s == nil {
+		return s.errClosed("close")
+	}
 	if s.closed {
 		return nil
 	}
@@ -158,12 +161,17 @@ func (s *SpooledFile) Close() error {
 	return nil
 }
 
+// errClosed is the error of a call after Close; on a nil *SpooledFile it
+// wraps fs.ErrInvalid, as os.File's methods do.
 func (s *SpooledFile) errClosed(op string) error {
+	if s == nil {
+		return &fs.PathError{Op: op, Err: fs.ErrInvalid}
+	}
 	return &fs.PathError{Op: op, Path: s.Name(), Err: fs.ErrClosed}
 }
 
 func (s *SpooledFile) errInvalid(op string) error {
-	return &fs.PathError{Op: op, Path: s.Name(), Err: syscall.EINVAL}
+	return &fs.PathError{Op: op, Path: s.Name(), Err: errInvalidArg}
 }
 
 // Seek sets the offset for the next Read or Write, like [os.File.Seek]:
@@ -171,7 +179,7 @@ func (s *SpooledFile) errInvalid(op string) error {
 // negative offset or another whence is an error wrapping syscall.EINVAL
 // that leaves the offset as it was.
 func (s *SpooledFile) Seek(offset int64, whence int) (int64, error) {
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed("seek")
 	}
 	var base int64

@@ -10,7 +10,7 @@ import (
 // Read reads up to len(p) bytes at the offset and advances it. At end of
 // file it returns 0, io.EOF.
 func (s *SpooledFile) Read(p []byte) (int, error) {
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed("read")
 	}
 	n, err := s.readAt(p, s.off)
@@ -28,7 +28,7 @@ func (s *SpooledFile) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, s.errInvalid("readat")
 	}
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed("read")
 	}
 	return s.readAt(p, off)
@@ -89,12 +89,18 @@ func (s *SpooledFile) readAt(p []byte, off int64) (int, error) {
 // file would grow past maxSize. If that rollover fails, nothing is written
 // and the error has Op "rollover".
 func (s *SpooledFile) Write(p []byte) (int, error) {
+	if s == nil {
+		return 0, s.errClosed("write")
+	}
 	return writeAt(s, "write", p, s.off, true)
 }
 
 // WriteString is like Write with the bytes of str, without copying them
 // while in memory.
 func (s *SpooledFile) WriteString(str string) (int, error) {
+	if s == nil {
+		return 0, s.errClosed("write")
+	}
 	return writeAt(s, "write", str, s.off, true)
 }
 
@@ -109,7 +115,7 @@ func (s *SpooledFile) WriteAt(p []byte, off int64) (int, error) {
 
 // writeAt writes p at off >= 0, and moves the offset past it if advance.
 func writeAt[T []byte | string](s *SpooledFile, op string, p T, off int64, advance bool) (int, error) {
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed(op)
 	}
 	if len(p) == 0 {
@@ -181,7 +187,7 @@ func writeFullAt(f afero.File, p []byte, off int64) (int, error) {
 // syscall.EINVAL.
 func (s *SpooledFile) Truncate(size int64) error {
 	const op = "truncate"
-	if s.closed {
+	if s == nil || s.closed {
 		return s.errClosed(op)
 	}
 	if size < 0 {
@@ -213,7 +219,7 @@ func (s *SpooledFile) Truncate(size int64) error {
 // It rolls over as Write does, only once more data than fits arrives. An
 // error from r is returned as is.
 func (s *SpooledFile) ReadFrom(r io.Reader) (int64, error) {
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed("write")
 	}
 	var total int64
@@ -250,7 +256,7 @@ func (w spoolWriter) Write(p []byte) (int, error) { return w.s.Write(p) }
 // offset by what w took, and returns that count, like io.Copy(w, s). While
 // in memory it hands w the buffer directly, in one Write.
 func (s *SpooledFile) WriteTo(w io.Writer) (int64, error) {
-	if s.closed {
+	if s == nil || s.closed {
 		return 0, s.errClosed("read")
 	}
 	if s.file == nil {

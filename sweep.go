@@ -17,12 +17,18 @@ import (
 // digits>.tmp") and last modified more than olderThan ago; pick an age
 // longer than any write in progress may take (0 removes them all, for use
 // when no writer can be running). It does not descend into subdirectories.
-// Errors are [*fs.PathError] with Op "sweep"; names removed before an error
-// are returned with it.
+// An empty dir, or one holding a NUL byte, is refused with an error
+// wrapping fs.ErrInvalid (Sweep has no default directory: it cleans the
+// directories of the files you write). Errors are [*fs.PathError] with Op
+// "sweep"; names removed before an error are returned with it. It is safe
+// for concurrent use.
 func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error) {
 	const op = "sweep"
 	if fsys == nil {
 		return nil, &fs.PathError{Op: op, Path: dir, Err: errNilFs}
+	}
+	if dir == "" || strings.IndexByte(dir, 0) >= 0 {
+		return nil, &fs.PathError{Op: op, Path: dir, Err: fs.ErrInvalid}
 	}
 	if err := checkInside(fsys, op, dir, true); err != nil {
 		return nil, err

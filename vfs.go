@@ -184,7 +184,20 @@ func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
 	return fsys.Stat(name)
 }
 
-var errNilFs = errors.New("nil afero.Fs")
+var errNilFs = fmt.Errorf("nil afero.Fs: %w", fs.ErrInvalid)
+
+// errInvalidArg is an invalid argument (a negative offset or size, an
+// unknown whence) that errors.Is matches both with syscall.EINVAL, as os
+// reports it, and with fs.ErrInvalid.
+var errInvalidArg error = invalidArg{}
+
+type invalidArg struct{}
+
+func (invalidArg) Error() string { return "invalid argument" }
+
+func (invalidArg) Is(target error) bool {
+	return target == syscall.EINVAL || target == fs.ErrInvalid
+}
 
 // ErrEscapes is wrapped by every error that refuses a name because it
 // would leave a sandbox: on a [RootFs], ".." climbing above the root, a
