@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -83,11 +84,18 @@ func requireServer(t testing.TB) {
 
 // serverDir returns a new, empty host directory the server's user can
 // write, removed at the end of the test.
+//
+// It is a subdirectory of a private parent, so that a test looking at the
+// parent's entries sees only its own (the host's temp dir is shared with
+// every other test running).
 func serverDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "sftpfs-test-")
+	parent, err := os.MkdirTemp("", "sftpfs-test-")
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	t.Cleanup(func() { _ = os.RemoveAll(parent) })
+	require.NoError(t, os.Chmod(parent, 0o755)) // the server's user must reach dir
+	dir := filepath.Join(parent, "root")
+	require.NoError(t, os.Mkdir(dir, 0o700))
 	if os.Geteuid() == 0 {
 		require.NoError(t, os.Chown(dir, nobody, nobody))
 	}
