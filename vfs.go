@@ -55,7 +55,8 @@ type DirSyncer interface {
 // HardLinker is an optional interface for an [afero.Fs] that can create hard
 // links. Link(oldname, newname) must fail with an error wrapping fs.ErrExist
 // when newname exists, atomically. [File.PersistNoClobber] uses it to move a
-// file into place without ever replacing an existing one.
+// file into place without ever replacing an existing one. tempfs may call
+// Link from many goroutines at once.
 type HardLinker interface {
 	Link(oldname, newname string) error
 }
@@ -76,6 +77,7 @@ type Guarantees struct {
 // friends then fail at once with that error, unless the caller opted into
 // the weaker guarantee. An Fs that does not implement it is taken to have
 // them all, and a failing Rename or Sync fails the write when it happens.
+// Guarantees may be called from many goroutines at once.
 type GuaranteeReporter interface {
 	Guarantees() Guarantees
 }
@@ -91,6 +93,10 @@ const virtualTempDir = string(filepath.Separator) + "tmp"
 // $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
 // the virtual directory /tmp of that Fs, created with mode 0o700 (before
 // umask) on first use, so that an empty dir works inside a sandbox too.
+// That includes wrappers around OsFs (ReadOnlyFs, CopyOnWriteFs, your own
+// logging Fs), which do not say what they wrap: on them /tmp is the host's
+// /tmp, whatever $TMPDIR says (on Windows, \tmp on the current drive);
+// give such an Fs an explicit dir.
 //
 // TempDir checks that the directory exists and is a directory; if not, it
 // returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR

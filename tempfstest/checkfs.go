@@ -16,12 +16,16 @@ import (
 // CheckError is one divergence [CheckFs] found: the check's name, one of
 // [CheckNames], and what went wrong.
 type CheckError struct {
+	// Check is the name of the check that failed, one of [CheckNames].
 	Check string
-	Err   error
+	// Err says how the Fs diverged.
+	Err error
 }
 
+// Error returns "check <name>: <divergence>".
 func (e *CheckError) Error() string { return "check " + e.Check + ": " + e.Err.Error() }
 
+// Unwrap returns Err.
 func (e *CheckError) Unwrap() error { return e.Err }
 
 // ExclWorkers, ExclRounds and ExclNames size the "create-excl-concurrent"

@@ -17,8 +17,8 @@ import (
 // directories, no rename of a file onto a directory) rather than
 // MemMapFs's.
 //
-// At t.Cleanup, after the test and its earlier-registered cleanups, NewFs
-// fails the test with t.Errorf if anything is left under
+// At t.Cleanup (after the test and the cleanups registered after NewFs was
+// called, since cleanups run last-in first-out), NewFs fails the test with t.Errorf if anything is left under
 // [tempfs.TempDir](fsys): a leak check for code that forgets to remove its
 // temporary files and directories. The message lists the leaked names.
 // Nothing needs to be cleaned up by the caller.
