@@ -191,20 +191,16 @@ func (fsys *RootFs) OpenFile(name string, flag int, perm fs.FileMode) (afero.Fil
 // Mkdir creates the directory name with mode perm (before umask). Its
 // parent must exist; an existing name fails with fs.ErrExist.
 func (fsys *RootFs) Mkdir(name string, perm fs.FileMode) error {
-	const op = "mkdir"
-	r, err := fsys.open()
-	if err != nil {
-		return rootPathErr(op, name, err)
-	}
-	if perm, err = checkPerm(perm); err != nil {
-		return rootPathErr(op, name, err)
-	}
-	return rootPathErr(op, name, r.Mkdir(rel(name), perm))
+	return fsys.mkdir(name, perm, (*os.Root).Mkdir)
 }
 
 // MkdirAll creates the directory name and its missing parents with mode
 // perm (before umask), like [os.MkdirAll].
 func (fsys *RootFs) MkdirAll(name string, perm fs.FileMode) error {
+	return fsys.mkdir(name, perm, (*os.Root).MkdirAll)
+}
+
+func (fsys *RootFs) mkdir(name string, perm fs.FileMode, mk func(*os.Root, string, fs.FileMode) error) error {
 	const op = "mkdir"
 	r, err := fsys.open()
 	if err != nil {
@@ -213,7 +209,7 @@ func (fsys *RootFs) MkdirAll(name string, perm fs.FileMode) error {
 	if perm, err = checkPerm(perm); err != nil {
 		return rootPathErr(op, name, err)
 	}
-	return rootPathErr(op, name, r.MkdirAll(rel(name), perm))
+	return rootPathErr(op, name, mk(r, rel(name), perm))
 }
 
 // Remove removes the named file or empty directory. A symbolic link is

@@ -70,12 +70,17 @@ func checkWriteAtOffset(fsys afero.Fs, dir string) (err error) {
 	return nil
 }
 
-func checkSeekNegative(fsys afero.Fs, dir string) (err error) {
+// openTen writes "0123456789" to a file in dir and opens it for reading.
+func openTen(fsys afero.Fs, dir string) (afero.File, error) {
 	name := filepath.Join(dir, "f")
 	if err := writeFile(fsys, name, "0123456789"); err != nil {
-		return err
+		return nil, err
 	}
-	f, err := fsys.Open(name)
+	return fsys.Open(name)
+}
+
+func checkSeekNegative(fsys afero.Fs, dir string) (err error) {
+	f, err := openTen(fsys, dir)
 	if err != nil {
 		return err
 	}
@@ -91,11 +96,7 @@ func checkSeekNegative(fsys afero.Fs, dir string) (err error) {
 }
 
 func checkReadAtEOF(fsys afero.Fs, dir string) (err error) {
-	name := filepath.Join(dir, "f")
-	if err := writeFile(fsys, name, "0123456789"); err != nil {
-		return err
-	}
-	f, err := fsys.Open(name)
+	f, err := openTen(fsys, dir)
 	if err != nil {
 		return err
 	}
