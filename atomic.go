@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/afero"
@@ -116,7 +115,7 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(p.f, r); err != nil {
+	if _, err := copyInto(p.f, r); err != nil {
 		return p.fail(err)
 	}
 	return p.Commit()
@@ -138,7 +137,8 @@ type PendingFile struct {
 	mode   *fs.FileMode
 	cfg    config
 	closed bool
-	done   bool // committed or cleaned up
+	done   bool  // committed or cleaned up
+	werr   error // the first failed write
 }
 
 // NewPendingFile creates a temp file, mode 0o600 (before umask), beside name
@@ -146,7 +146,12 @@ type PendingFile struct {
 // those of [WriteFile]; with [WithExistingPermissions] the mode of an
 // existing name is applied at Commit. Errors have Op "newpendingfile".
 func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, error) {
-	return newPending(fsys, "newpendingfile", name, 0o600, opts)
+	p, err := newPending(fsys, "newpendingfile", name, 0o600, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.op = "commit" // errors of Commit; Write and Cleanup name their own
+	return p, nil
 }
 
 func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) (*PendingFile, error) {
@@ -181,8 +186,12 @@ func (p *PendingFile) prepare() error {
 	if p.name == "" || strings.IndexByte(p.name, 0) >= 0 {
 		return p.errorf("", fs.ErrInvalid)
 	}
-	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) {
+	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) ||
+		os.IsPathSeparator(p.name[len(p.name)-1]) {
 		return p.errorf("", fs.ErrInvalid)
+	}
+	if err := checkInside(p.fsys, p.op, p.name, false); err != nil {
+		return err
 	}
 	if r, ok := p.fsys.(GuaranteeReporter); ok {
 		g := r.Guarantees()
@@ -194,7 +203,13 @@ func (p *PendingFile) prepare() error {
 		}
 	}
 	if p.cfg.followSymlinks {
-		t, err := resolveLinks(p.fsys, p.name)
+		var t string
+		var err error
+		if bp, ok := p.fsys.(*afero.BasePathFs); ok {
+			t, err = resolveInBase(bp, p.name)
+		} else {
+			t, err = resolveLinks(p.fsys, p.name)
+		}
 		if err != nil {
 			return p.errorf("", err)
 		}
@@ -227,32 +242,81 @@ func (p *PendingFile) prepare() error {
 	return nil
 }
 
-// Write writes b to the temp file.
+// Write writes b to the temp file. After a failed write, Commit refuses
+// to replace the target with what may be partial content.
 func (p *PendingFile) Write(b []byte) (int, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
 	n, err := p.f.Write(b)
-	return n, p.errorf("write", err)
+	return n, p.writeErr(err)
 }
 
 // WriteString writes s to the temp file.
 func (p *PendingFile) WriteString(s string) (int, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
 	n, err := p.f.WriteString(s)
-	return n, p.errorf("write", err)
+	return n, p.writeErr(err)
 }
 
 // ReadFrom copies r into the temp file until EOF, in constant memory (and
-// without copying through user space where the backend's file can).
+// without copying through user space where the backend's file can). An
+// error of r is returned as it is, wrapped with the target's name.
 func (p *PendingFile) ReadFrom(r io.Reader) (int64, error) {
-	if p.done {
-		return 0, p.errorf("write", fs.ErrClosed)
+	if err := p.usable("write"); err != nil {
+		return 0, err
 	}
-	n, err := io.Copy(p.f, r)
-	return n, p.errorf("write", err)
+	n, err := copyInto(p.f, r)
+	return n, p.writeErr(err)
+}
+
+// usable fails a call on a committed, cleaned-up or zero PendingFile.
+func (p *PendingFile) usable(op string) error {
+	switch {
+	case p == nil || p.f == nil:
+		return &fs.PathError{Op: op, Err: fs.ErrInvalid}
+	case p.done:
+		return &fs.PathError{Op: op, Path: p.name, Err: fs.ErrClosed}
+	}
+	return nil
+}
+
+// writeErr records a failed write and returns it as the caller's error.
+func (p *PendingFile) writeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	p.werr = err
+	if re, ok := err.(*readError); ok {
+		return &fs.PathError{Op: "write", Path: p.name, Err: re}
+	}
+	return wrapErr("write", p.name, err)
+}
+
+// readError is an error of the reader given to WriteReader or ReadFrom,
+// kept whole (with its own path, if any) under the target's name.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "read: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// sourceReader tags the errors of r as readErrors.
+type sourceReader struct{ r io.Reader }
+
+func (s sourceReader) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
+}
+
+// copyInto copies r into f as io.Copy does (using f's ReadFrom where it
+// has one), telling r's errors from f's.
+func copyInto(f afero.File, r io.Reader) (int64, error) {
+	return io.Copy(f, sourceReader{r})
 }
 
 // Name returns the name of the file that Commit replaces.
@@ -265,8 +329,11 @@ func (p *PendingFile) Name() string { return p.name }
 // is unchanged. A second Commit, or a Commit after Cleanup, fails with an
 // error wrapping fs.ErrClosed and renames nothing.
 func (p *PendingFile) Commit() error {
-	if p.done {
-		return p.errorf("commit", fs.ErrClosed)
+	if err := p.usable("commit"); err != nil {
+		return err
+	}
+	if p.werr != nil {
+		return p.fail(fmt.Errorf("an earlier write failed: %w", p.werr))
 	}
 	if p.mode != nil {
 		if err := p.fsys.Chmod(p.tmp, *p.mode); err != nil {
@@ -321,13 +388,14 @@ func (p *PendingFile) rename() error {
 // exist: a hard link and an unlink where the backend has hard links (which
 // is atomic), else a look and a rename.
 func (p *PendingFile) link() error {
-	var err error
+	err := errors.ErrUnsupported
 	switch l := p.fsys.(type) {
 	case HardLinker:
 		err = l.Link(p.tmp, p.target)
 	case *afero.OsFs:
 		err = os.Link(p.tmp, p.target)
-	default:
+	}
+	if errors.Is(err, errors.ErrUnsupported) {
 		if _, err = lstat(p.fsys, p.target); err == nil {
 			err = fs.ErrExist
 		} else if errors.Is(err, fs.ErrNotExist) {
@@ -346,6 +414,9 @@ func (p *PendingFile) link() error {
 // Cleanup closes and removes the temp file, unless Commit succeeded, when
 // it does nothing. It is safe to call more than once.
 func (p *PendingFile) Cleanup() error {
+	if p == nil || p.f == nil {
+		return &fs.PathError{Op: "cleanup", Err: fs.ErrInvalid}
+	}
 	if p.done {
 		return nil
 	}
@@ -375,6 +446,9 @@ func (p *PendingFile) errorf(step string, err error) error {
 	if err == nil {
 		return nil
 	}
+	if re, ok := err.(*readError); ok {
+		return &fs.PathError{Op: p.op, Path: p.name, Err: re}
+	}
 	if step != "" {
 		err = fmt.Errorf("%s: %w", step, cause(err))
 	}
@@ -390,112 +464,4 @@ func truncateName(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// maxLinks bounds a chain of symbolic links, as Linux's ELOOP does.
-const maxLinks = 40
-
-// resolveLinks follows the symbolic links at name to the file they end at
-// (which need not exist).
-func resolveLinks(fsys afero.Fs, name string) (string, error) {
-	lr, ok := fsys.(afero.LinkReader)
-	if !ok {
-		return name, nil
-	}
-	for range maxLinks {
-		fi, err := lstat(fsys, name)
-		if errors.Is(err, fs.ErrNotExist) {
-			return name, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			return name, nil
-		}
-		dest, err := lr.ReadlinkIfPossible(name)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(dest) {
-			dest = filepath.Join(filepath.Dir(name), dest)
-		} else if bp, ok := fsys.(*afero.BasePathFs); ok {
-			// BasePathFs stores and reports link targets as host paths.
-			if dest, err = unbase(bp, dest); err != nil {
-				return "", err
-			}
-		}
-		name = dest
-	}
-	return "", syscall.ELOOP
-}
-
-// unbase maps a host path that a BasePathFs reported back to a path in the
-// sandbox, refusing one outside it.
-func unbase(bp *afero.BasePathFs, host string) (string, error) {
-	base, err := bp.RealPath(string(filepath.Separator))
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(base, host)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fs.ErrPermission
-	}
-	return filepath.Join(string(filepath.Separator), rel), nil
-}
-
-// Sweep removes from dir of fsys the temp files that this package's atomic
-// writes left behind when a process died between creating and renaming
-// them, and returns their names. It removes only regular files named
-// exactly as those temp files are (".<name>.tempfs-<13 letters or
-// digits>.tmp") and last modified more than olderThan ago; pick an age
-// longer than any write in progress may take (0 removes them all, for use
-// when no writer can be running). It does not descend into subdirectories.
-// Errors are [*fs.PathError] with Op "sweep"; names removed before an error
-// are returned with it.
-func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error) {
-	const op = "sweep"
-	if fsys == nil {
-		return nil, &fs.PathError{Op: op, Path: dir, Err: errNilFs}
-	}
-	d, err := fsys.Open(dir)
-	if err != nil {
-		return nil, wrapErr(op, dir, err)
-	}
-	infos, err := d.Readdir(-1)
-	d.Close()
-	if err != nil {
-		return nil, wrapErr(op, dir, err)
-	}
-	cutoff := time.Now().Add(-olderThan)
-	var removed []string
-	for _, fi := range infos {
-		if !fi.Mode().IsRegular() || !IsTempName(fi.Name()) || fi.ModTime().After(cutoff) {
-			continue
-		}
-		name := filepath.Join(dir, fi.Name())
-		if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return removed, wrapErr(op, name, err)
-		}
-		removed = append(removed, name)
-	}
-	return removed, nil
-}
-
-// IsTempName reports whether the file name (one path element) is named as
-// the temp files of this package's atomic writes are:
-// ".<base>.tempfs-<13 letters or digits>.tmp". [Sweep] removes such files;
-// a file watcher can use it to ignore writes in progress.
-func IsTempName(name string) bool {
-	rest, ok := strings.CutSuffix(name, tempSuffix)
-	if !ok || len(rest) < 1+1+len(tempMarker)+randLen || name[0] != '.' {
-		return false
-	}
-	random := rest[len(rest)-randLen:]
-	for i := 0; i < len(random); i++ {
-		if strings.IndexByte(randAlphabet, random[i]) < 0 {
-			return false
-		}
-	}
-	return strings.HasSuffix(rest[:len(rest)-randLen], tempMarker)
 }

@@ -36,6 +36,10 @@ func NewFile(fsys afero.Fs, dir, pattern string) (*File, error) {
 	return &File{File: f, fsys: fsys, name: f.Name()}, nil
 }
 
+// Name returns the file's path in its Fs: the temp name, or the target
+// after a successful Persist.
+func (f *File) Name() string { return f.name }
+
 // Keep makes the file outlive Close and returns its name. The file stays
 // open; the caller now owns its removal.
 func (f *File) Keep() string {
@@ -47,6 +51,9 @@ func (f *File) Keep() string {
 // reports both errors (joined). A file that is already gone is not an
 // error. Calls after the first return nil.
 func (f *File) Close() error {
+	if f.File == nil {
+		return &fs.PathError{Op: "close", Err: fs.ErrInvalid}
+	}
 	if f.done {
 		return nil
 	}
@@ -76,25 +83,35 @@ func (f *File) closeFile() error {
 // file system as target: create it with NewFile(fsys, filepath.Dir(target),
 // ...) so that the rename cannot fail with EXDEV.
 //
-// After a successful Persist the handle is closed and its Close does
-// nothing. If Persist fails, the file is closed but stays where it was, and
-// Close removes it. Errors are [*fs.PathError] with Op "persist" and Path
-// target.
+// After a successful Persist the handle is closed, Name returns target and
+// Close does nothing. If target is refused before anything is done (a
+// directory, a missing parent, a sandbox escape, a backend lacking atomic
+// replace or sync: see [WriteFile]), the file stays open and unchanged. If
+// a later step fails, the file is closed but stays where it was, and Close
+// removes it. Persist always syncs; for a backend without sync, write with
+// [NewPendingFile] and [NoSync] instead. Errors are [*fs.PathError] with Op
+// "persist" and Path target.
 func (f *File) Persist(target string) error {
 	return f.persist("persist", target, false)
 }
 
 // PersistNoClobber is [File.Persist] that fails with an error wrapping
-// fs.ErrExist, and changes nothing, if target exists. Where the backend
-// has hard links (OsFs, RootFs, [HardLinker]s such as SFTP with the
-// hardlink extension) this is atomic: link, then unlink. Elsewhere
-// (MemMapFs) it looks, then renames, which a concurrent creator of target
-// in the same process can race. Errors have Op "persistnoclobber".
+// fs.ErrExist, and changes nothing, if target exists. On [afero.OsFs],
+// [RootFs] and any [HardLinker] (SFTP with the hardlink extension) this is
+// atomic: link, then unlink. On every other Fs, including wrappers such as
+// BasePathFs over OsFs (which hide whether they have hard links), it
+// looks, then renames: a concurrent creator of target can race it. If the
+// link succeeds but the temp name cannot be removed, the error says so;
+// target holds the content and Close removes the temp name. Errors have Op
+// "persistnoclobber".
 func (f *File) PersistNoClobber(target string) error {
 	return f.persist("persistnoclobber", target, true)
 }
 
 func (f *File) persist(op, target string, noClobber bool) error {
+	if f.File == nil {
+		return &fs.PathError{Op: op, Path: target, Err: fs.ErrInvalid}
+	}
 	if f.done || f.closed {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrClosed}
 	}
@@ -113,7 +130,7 @@ func (f *File) persist(op, target string, noClobber bool) error {
 	if err := move(); err != nil {
 		return p.errorf("", err)
 	}
-	f.name, f.kept, f.done = target, true, true
+	f.name, f.kept, f.done = target, true, true // Close does nothing now
 	if err := syncDir(f.fsys, filepath.Dir(target)); err != nil {
 		return p.errorf("sync directory", err)
 	}

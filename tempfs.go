@@ -43,6 +43,8 @@ func appendRandom(b []byte) []byte {
 var (
 	errPatternHasSeparator = fmt.Errorf("pattern contains path separator: %w", fs.ErrInvalid)
 	errPatternHasNUL       = fmt.Errorf("pattern contains NUL byte: %w", fs.ErrInvalid)
+	errNameHasNUL          = fmt.Errorf("name contains NUL byte: %w", fs.ErrInvalid)
+	errNilFunc             = fmt.Errorf("nil function: %w", fs.ErrInvalid)
 )
 
 // splitPattern splits pattern at its last "*" as os.CreateTemp does, and
@@ -84,7 +86,13 @@ func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
 	if err != nil {
 		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: err}
 	}
+	if strings.IndexByte(dir, 0) >= 0 {
+		return tempNamer{}, &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
+	}
 	n := tempNamer{fsys: fsys, op: op, dir: dir, prefix: prefix, suffix: suffix}
+	if err := checkInside(fsys, op, dir, true); err != nil {
+		return tempNamer{}, err
+	}
 	if dir == "" {
 		if n.dir, err = TempDir(fsys); err != nil {
 			return tempNamer{}, wrapErr(op, n.pattern(), err)
@@ -147,7 +155,12 @@ func CreateTemp(fsys afero.Fs, dir, pattern string) (afero.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if _, ok := fsys.(*afero.BasePathFs); ok && err == nil {
+		// Its files' errors show host paths.
+		f = &virtualFile{f: f, name: f.Name()}
+	}
+	return f, err
 }
 
 // create opens a new file under a fresh name with flag, which holds
@@ -217,6 +230,9 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 // neither is lost; either can be tested with errors.Is. It is safe for
 // concurrent use.
 func WithTempDir(fsys afero.Fs, pattern string, fn func(dir string) error) (err error) {
+	if fn == nil {
+		return &fs.PathError{Op: "withtempdir", Path: pattern, Err: errNilFunc}
+	}
 	d, err := NewDir(fsys, "", pattern)
 	if err != nil {
 		return err
@@ -234,6 +250,9 @@ func WithTempDir(fsys afero.Fs, pattern string, fn func(dir string) error) (err 
 // The error returned joins fn's error and the cleanup's ([errors.Join]). It
 // is safe for concurrent use.
 func WithTempFile(fsys afero.Fs, pattern string, fn func(f afero.File) error) (err error) {
+	if fn == nil {
+		return &fs.PathError{Op: "withtempfile", Path: pattern, Err: errNilFunc}
+	}
 	f, err := NewFile(fsys, "", pattern)
 	if err != nil {
 		return err
@@ -249,8 +268,8 @@ func WithTempFile(fsys afero.Fs, pattern string, fn func(f afero.File) error) (e
 // does. It never follows a symbolic link out of the tree, and never changes
 // anything outside path.
 //
-// A path that does not exist is not an error. An empty path is refused with
-// an error wrapping fs.ErrInvalid. It also checks that the path is really
+// A path that does not exist is not an error. An empty path, or one holding
+// a NUL byte, is refused with an error wrapping fs.ErrInvalid. It also checks that the path is really
 // gone afterwards, for backends whose RemoveAll does nothing. Errors are
 // [*fs.PathError] with Op "removeall" and the caller's path.
 func RemoveAll(fsys afero.Fs, path string) error {
@@ -260,6 +279,12 @@ func RemoveAll(fsys afero.Fs, path string) error {
 	}
 	if path == "" {
 		return &fs.PathError{Op: op, Path: path, Err: fs.ErrInvalid}
+	}
+	if strings.IndexByte(path, 0) >= 0 {
+		return &fs.PathError{Op: op, Path: path, Err: errNameHasNUL}
+	}
+	if err := checkInside(fsys, op, path, false); err != nil {
+		return err
 	}
 	err := fsys.RemoveAll(path)
 	if err == nil {

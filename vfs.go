@@ -28,6 +28,7 @@ package tempfs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -54,7 +55,8 @@ type DirSyncer interface {
 // HardLinker is an optional interface for an [afero.Fs] that can create hard
 // links. Link(oldname, newname) must fail with an error wrapping fs.ErrExist
 // when newname exists, atomically. [File.PersistNoClobber] uses it to move a
-// file into place without ever replacing an existing one.
+// file into place without ever replacing an existing one. tempfs may call
+// Link from many goroutines at once.
 type HardLinker interface {
 	Link(oldname, newname string) error
 }
@@ -75,6 +77,7 @@ type Guarantees struct {
 // friends then fail at once with that error, unless the caller opted into
 // the weaker guarantee. An Fs that does not implement it is taken to have
 // them all, and a failing Rename or Sync fails the write when it happens.
+// Guarantees may be called from many goroutines at once.
 type GuaranteeReporter interface {
 	Guarantees() Guarantees
 }
@@ -90,6 +93,10 @@ const virtualTempDir = string(filepath.Separator) + "tmp"
 // $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
 // the virtual directory /tmp of that Fs, created with mode 0o700 (before
 // umask) on first use, so that an empty dir works inside a sandbox too.
+// That includes wrappers around OsFs (ReadOnlyFs, CopyOnWriteFs, your own
+// logging Fs), which do not say what they wrap: on them /tmp is the host's
+// /tmp, whatever $TMPDIR says (on Windows, \tmp on the current drive);
+// give such an Fs an explicit dir.
 //
 // TempDir checks that the directory exists and is a directory; if not, it
 // returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR
@@ -183,7 +190,30 @@ func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
 	return fsys.Stat(name)
 }
 
-var errNilFs = errors.New("nil afero.Fs")
+var errNilFs = fmt.Errorf("nil afero.Fs: %w", fs.ErrInvalid)
+
+// errInvalidArg is an invalid argument (a negative offset or size, an
+// unknown whence) that errors.Is matches both with syscall.EINVAL, as os
+// reports it, and with fs.ErrInvalid.
+var errInvalidArg error = invalidArg{}
+
+type invalidArg struct{}
+
+func (invalidArg) Error() string { return "invalid argument" }
+
+func (invalidArg) Is(target error) bool {
+	return target == syscall.EINVAL || target == fs.ErrInvalid
+}
+
+// ErrEscapes is wrapped by every error that refuses a name because it
+// would leave a sandbox: on a [RootFs], ".." climbing above the root, a
+// symbolic link pointing out of it, or a symbolic link being created whose
+// target would point out; on an [afero.BasePathFs], a name that cleans to
+// a path outside the base (afero checks the base as a string prefix, so
+// with base /x/001 the name ../0012 reaches /x/0012), which tempfs refuses
+// before calling the Fs. It wraps fs.ErrPermission, so code that only
+// knows the standard sentinels treats the refusal as a permission error.
+var ErrEscapes = fmt.Errorf("path escapes the sandbox: %w", fs.ErrPermission)
 
 // cause strips the path wrappers a backend put around err, which may hold
 // host paths (BasePathFs does), and keeps the cause.
@@ -206,12 +236,4 @@ func wrapErr(op, path string, err error) error {
 		return nil
 	}
 	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
-}
-
-// linkErr returns err as an *os.LinkError with the caller's op and paths.
-func linkErr(op, oldname, newname string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &os.LinkError{Op: op, Old: oldname, New: newname, Err: cause(err)}
 }

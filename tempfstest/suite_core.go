@@ -31,6 +31,7 @@ func coreTests() []suiteTest {
 		{"WithTempFile", testWithTempFile},
 		{"RemoveAll", testRemoveAll},
 		{"Handles", testHandles},
+		{"BadNames", testBadNames},
 	}
 }
 
@@ -420,4 +421,26 @@ func testHandles(t *testing.T, b Backend) {
 		require.NoError(t, err)
 		assert.True(t, fi.IsDir())
 	})
+}
+
+// testBadNames: names no backend can hold are refused the same way on
+// every backend, before anything is touched.
+func testBadNames(t *testing.T, b Backend) {
+	fsys, dir := b.New(t)
+	before := names(t, fsys, dir)
+	nul := filepath.Join(dir, "a\x00b")
+	_, err := tempfs.CreateTemp(fsys, nul, "x*")
+	checkErr(t, fsys, err, fs.ErrInvalid)
+	_, err = tempfs.MkdirTemp(fsys, nul, "x*")
+	checkErr(t, fsys, err, fs.ErrInvalid)
+	checkErr(t, fsys, tempfs.RemoveAll(fsys, nul), fs.ErrInvalid)
+	_, err = tempfs.Sweep(fsys, nul, 0)
+	checkErr(t, fsys, err, fs.ErrInvalid)
+	_, err = tempfs.Sweep(fsys, "", 0)
+	checkErr(t, fsys, err, fs.ErrInvalid)
+	checkErr(t, fsys, tempfs.WriteFile(fsys, dir+string(filepath.Separator), []byte("x"), 0o600), fs.ErrInvalid)
+	checkErr(t, fsys, tempfs.WriteFile(fsys, filepath.Join(dir, "f")+string(filepath.Separator), []byte("x"), 0o600), fs.ErrInvalid)
+	checkErr(t, fsys, tempfs.WithTempDir(fsys, "x*", nil), fs.ErrInvalid)
+	checkErr(t, fsys, tempfs.WithTempFile(fsys, "x*", nil), fs.ErrInvalid)
+	assert.Equal(t, before, names(t, fsys, dir), "a refused call created something")
 }
