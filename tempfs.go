@@ -198,10 +198,10 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	strict := isStrict(fsys)
+	look := !mkdirRefusesExisting(fsys)
 	for range maxTries {
 		name := n.next()
-		if !strict {
+		if look {
 			// Mkdir may succeed on an existing directory: look first. A
 			// 65-bit name makes a race with another creator moot.
 			if _, err := lstat(fsys, name); err == nil {
@@ -219,6 +219,17 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 		}
 	}
 	return "", n.exhausted()
+}
+
+// mkdirRefusesExisting reports whether Mkdir of fsys is known to fail with
+// fs.ErrExist for an existing entry, atomically, so that MkdirTemp need not
+// look first. MemMapFs checks under its lock, though it is not strict
+// otherwise (it creates missing parents).
+func mkdirRefusesExisting(fsys afero.Fs) bool {
+	if _, ok := fsys.(*afero.MemMapFs); ok {
+		return true
+	}
+	return isStrict(fsys)
 }
 
 // WithTempDir creates a temporary directory with [MkdirTemp](fsys, "",
