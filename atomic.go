@@ -314,8 +314,25 @@ func (s sourceReader) Read(b []byte) (int, error) {
 }
 
 // copyInto copies r into f as io.Copy does (using f's ReadFrom where it
-// has one), telling r's errors from f's.
+// has one), telling r's errors from f's. A file copied into a file on the
+// host (both *os.File) goes straight to f.ReadFrom, so that the kernel
+// copies (copy_file_range, splice) as io.Copy would let it: sourceReader
+// would hide the source's type and force a copy through user space. If
+// that fails before copying anything, the generic copy runs instead, so
+// that a failing source is reported as a read error as before.
 func copyInto(f afero.File, r io.Reader) (int64, error) {
+	if src, ok := r.(*os.File); ok {
+		if dst, ok := f.(*os.File); ok {
+			n, err := dst.ReadFrom(src)
+			if err == nil || n > 0 {
+				var pe *fs.PathError
+				if errors.As(err, &pe) && pe.Op == "read" && pe.Path == src.Name() {
+					err = &readError{err}
+				}
+				return n, err
+			}
+		}
+	}
 	return io.Copy(f, sourceReader{r})
 }
 
