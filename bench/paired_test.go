@@ -119,4 +119,34 @@ func BenchmarkPaired(b *testing.B) {
 			}},
 		})
 	})
+	b.Run("op=WriteReader/src=file/size=64MiB/mode=nosync", func(b *testing.B) {
+		// Copying a file: io.Copy from an *os.File into an *os.File uses
+		// copy_file_range (no copy through user space). NoSync on both
+		// sides isolates the copy.
+		const size = 64 << 20
+		dir := b.TempDir()
+		src := filepath.Join(dir, "src")
+		if err := os.WriteFile(src, make([]byte, size), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		t1, t2 := filepath.Join(dir, "tempfs"), filepath.Join(dir, "io.Copy")
+		withSrc := func(fn func(r *os.File) error) func() error {
+			return func() error {
+				r, err := os.Open(src)
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				return fn(r)
+			}
+		}
+		runPaired(b, 1, []pairedImpl{
+			{"tempfs", withSrc(func(r *os.File) error {
+				return tempfs.WriteReader(osFs, t1, r, 0o600, tempfs.NoSync())
+			})},
+			{"io.Copy", withSrc(func(r *os.File) error {
+				return seq.MinimalReplace(t2, func(f *os.File) error { _, err := io.Copy(f, r); return err }, false)
+			})},
+		})
+	})
 }
