@@ -18,7 +18,7 @@ import (
 const maxTries = 10000
 
 // randLen is the length of the random part of a name: 13 base-32 digits,
-// 65 bits.
+// carrying the 64 bits of one random uint64 (the last digit is 0-f).
 const randLen = 13
 
 // maxNameLen is the longest file name (one path element) tempfs creates,
@@ -135,7 +135,7 @@ func (n *tempNamer) exhausted() error {
 // opens it for reading and writing, and returns it, like [os.CreateTemp].
 //
 // The name is pattern with its last "*" replaced by a random string of 13
-// lower-case letters and digits (65 random bits); without a "*" the random
+// lower-case letters and digits (64 random bits); without a "*" the random
 // string is appended. A pattern holding a path separator or a NUL byte, or
 // too long to make a file name, is refused with an [*fs.PathError] before
 // anything is touched. The file is created with O_RDWR|O_CREATE|O_EXCL and
@@ -203,7 +203,7 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 		name := n.next()
 		if look {
 			// Mkdir may succeed on an existing directory: look first. A
-			// 65-bit name makes a race with another creator moot.
+			// 64-bit random name makes a race with another creator moot.
 			if _, err := lstat(fsys, name); err == nil {
 				continue
 			} else if !errors.Is(err, fs.ErrNotExist) {

@@ -59,7 +59,7 @@ func BenchmarkCreateTempParallel(b *testing.B) {
 					cpu.report(b)
 					b.StopTimer()
 					// A name coming back after its file was removed is no
-					// bug: O_EXCL keeps live files apart. But with 65 random
+					// bug: O_EXCL keeps live files apart. But with 64 random
 					// bits tempfs's names never come back in practice; the
 					// peers' (32 bits for os, 9 digits for afero) do after
 					// some 10^5 files, which is reported as reused-names.
