@@ -28,7 +28,7 @@ var (
 	_ afero.Symlinker = (*RootFs)(nil)
 	_ DirSyncer       = (*RootFs)(nil)
 	_ HardLinker      = (*RootFs)(nil)
-	_ strictFs        = (*RootFs)(nil)
+	_ StrictFs        = (*RootFs)(nil)
 )
 
 // RootFs is an [afero.Fs] confined to one host directory by [os.Root]: no
@@ -94,8 +94,9 @@ func (fsys *RootFs) Close() error {
 // Name returns "RootFs".
 func (fsys *RootFs) Name() string { return "RootFs" }
 
-// strictFs marks RootFs as keeping POSIX creation semantics.
-func (*RootFs) strictFs() {}
+// StrictPOSIX returns true: RootFs keeps POSIX creation semantics (see
+// [StrictFs]).
+func (*RootFs) StrictPOSIX() bool { return true }
 
 // rel maps a virtual name to a name relative to the root.
 func rel(name string) string {

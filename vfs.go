@@ -131,20 +131,32 @@ func isHostFs(fsys afero.Fs) bool {
 	return ok
 }
 
-// isStrict reports whether fsys is known to refuse creating an entry in a
-// missing or non-directory parent and to fail Mkdir of an existing
-// directory with fs.ErrExist, so that tempfs can skip its own checks.
+// isStrict reports whether fsys is known to keep POSIX semantics for
+// creation, so that tempfs can skip its own checks: the host OS, or an Fs
+// that says so through [StrictFs].
 func isStrict(fsys afero.Fs) bool {
-	switch fsys.(type) {
-	case *afero.OsFs, strictFs:
+	switch f := fsys.(type) {
+	case *afero.OsFs:
 		return true
+	case StrictFs:
+		return f.StrictPOSIX()
 	}
 	return false
 }
 
-// strictFs is implemented by this package's own backends that keep POSIX
-// semantics for creation (RootFs).
-type strictFs interface{ strictFs() }
+// StrictFs is an optional interface for an [afero.Fs] that keeps the
+// POSIX semantics tempfs would otherwise check for itself: creating a file
+// or directory in a missing parent fails with fs.ErrNotExist (and in a
+// non-directory with an error), Mkdir of an existing name fails with
+// fs.ErrExist, and Rename of a file onto a directory fails. If StrictPOSIX
+// returns true, tempfs skips its Stat of the directory before creating in
+// it, its Lstat before each Mkdir of a temp directory, and its Lstat of an
+// atomic write's target: a round trip each on remote storage. [RootFs],
+// tempfstest's CrashFs and sftpfs implement it; MemMapFs and CopyOnWriteFs
+// must not. StrictPOSIX may be called from many goroutines at once.
+type StrictFs interface {
+	StrictPOSIX() bool
+}
 
 // checkDir returns nil if dir is an existing directory of fsys. It guards
 // backends that create missing parents on the fly (MemMapFs).

@@ -94,6 +94,12 @@ func remote(name string) string { return filepath.ToSlash(name) }
 // Name returns "sftpfs".
 func (fsys *Fs) Name() string { return "sftpfs" }
 
+// StrictPOSIX returns true: creating in a missing directory, Mkdir of an
+// existing name and renaming a file onto a directory all fail on the
+// server, as on the OS, so tempfs skips its own checks of these and the
+// round trips they cost ([tempfs.StrictFs]).
+func (fsys *Fs) StrictPOSIX() bool { return true }
+
 // Guarantees reports which properties of an atomic, durable write the
 // server cannot give: AtomicReplace is set without posix-rename@openssh.com,
 // Sync without fsync@openssh.com. Each error names the missing extension and

@@ -86,6 +86,10 @@ func NewCrashFs() *CrashFs {
 // Name returns "CrashFs".
 func (c *CrashFs) Name() string { return "CrashFs" }
 
+// StrictPOSIX returns true: CrashFs keeps POSIX creation semantics, so
+// tempfs skips its own checks on it ([tempfs.StrictFs]).
+func (c *CrashFs) StrictPOSIX() bool { return true }
+
 // split cleans name and returns its elements; the root has none.
 func split(name string) []string {
 	p := filepath.ToSlash(filepath.Clean(name))
@@ -361,4 +365,5 @@ var (
 	_ afero.Lstater     = (*CrashFs)(nil)
 	_ tempfs.DirSyncer  = (*CrashFs)(nil)
 	_ tempfs.HardLinker = (*CrashFs)(nil)
+	_ tempfs.StrictFs   = (*CrashFs)(nil)
 )

@@ -50,12 +50,10 @@ func ExampleFaultFs() {
 	}
 	// Output:
 	// true
-	// 0 stat
-	// 1 lstat
-	// 2 openfile
-	// 3 write
-	// 4 close
-	// 5 remove
+	// 0 openfile
+	// 1 write
+	// 2 close
+	// 3 remove
 }
 
 // CheckFs tells which of the semantics tempfs relies on a backend lacks.

@@ -155,6 +155,19 @@ func (f *FaultFs) check(op, path string) error {
 // Name returns "FaultFs(" + the inner Fs's name + ")".
 func (f *FaultFs) Name() string { return "FaultFs(" + f.inner.Name() + ")" }
 
+// StrictPOSIX reports whether the inner Fs keeps POSIX creation semantics
+// ([tempfs.StrictFs]; the host OsFs does), so that tempfs takes the same
+// path through a FaultFs as through the Fs it wraps. It is not a call.
+func (f *FaultFs) StrictPOSIX() bool {
+	switch inner := f.inner.(type) {
+	case *afero.OsFs:
+		return true
+	case tempfs.StrictFs:
+		return inner.StrictPOSIX()
+	}
+	return false
+}
+
 // Create calls the inner Create.
 func (f *FaultFs) Create(name string) (afero.File, error) {
 	if err := f.check("create", name); err != nil {
@@ -425,5 +438,6 @@ var (
 	_ tempfs.DirSyncer         = (*FaultFs)(nil)
 	_ tempfs.HardLinker        = (*FaultFs)(nil)
 	_ tempfs.GuaranteeReporter = (*FaultFs)(nil)
+	_ tempfs.StrictFs          = (*FaultFs)(nil)
 	_ afero.File               = (*faultFile)(nil)
 )
