@@ -276,7 +276,7 @@ func testConcurrentWriters(t *testing.T, b Backend) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				if err := tempfs.WriteFile(fsys, target, version(w, i), 0o600, tempfs.NoSync()); err != nil {
+				if err := tempfs.WriteFile(fsys, target, version(w, i), 0o600); err != nil {
 					errs.Add(1)
 				}
 			}
