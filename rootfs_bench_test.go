@@ -62,23 +62,13 @@ func BenchmarkRootCreateTemp(b *testing.B) {
 	}
 }
 
-func BenchmarkRootWriteFile(b *testing.B) {
-	data := make([]byte, 4096)
-	for _, be := range benchBackends {
-		b.Run("fs="+be.name, func(b *testing.B) {
-			fsys, dir := be.new(b)
-			name := dir + "/target"
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := tempfs.WriteFile(fsys, name, data, 0o644, tempfs.NoSync()); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
+func BenchmarkRootWriteFile(b *testing.B) { benchRootWriteFile(b, tempfs.NoSync()) }
 
-func BenchmarkRootWriteFileSync(b *testing.B) {
+func BenchmarkRootWriteFileSync(b *testing.B) { benchRootWriteFile(b) }
+
+// benchRootWriteFile replaces a 4 KiB file with WriteFile and opts on
+// each backend.
+func benchRootWriteFile(b *testing.B, opts ...tempfs.Option) {
 	data := make([]byte, 4096)
 	for _, be := range benchBackends {
 		b.Run("fs="+be.name, func(b *testing.B) {
@@ -86,7 +76,7 @@ func BenchmarkRootWriteFileSync(b *testing.B) {
 			name := dir + "/target"
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := tempfs.WriteFile(fsys, name, data, 0o644); err != nil {
+				if err := tempfs.WriteFile(fsys, name, data, 0o644, opts...); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,13 +9,17 @@ import (
 	"github.com/tempfs-go/tempfs"
 )
 
-// createTempImpls are the temp-file creators compared; each iteration
-// creates, closes and removes one file. os.CreateTemp runs only on OsFs.
-var createTempImpls = []struct {
+// tempImpl is one contender that creates a temp entry in dir and returns
+// its name; osOnly ones run on OsFs only.
+type tempImpl struct {
 	name   string
 	osOnly bool
 	create func(fsys afero.Fs, dir string) (string, error)
-}{
+}
+
+// createTempImpls are the temp-file creators compared; each iteration
+// creates, closes and removes one file. os.CreateTemp runs only on OsFs.
+var createTempImpls = []tempImpl{
 	{"tempfs", false, func(fsys afero.Fs, dir string) (string, error) {
 		f, err := tempfs.CreateTemp(fsys, dir, "bench-*")
 		if err != nil {
@@ -39,9 +43,12 @@ var createTempImpls = []struct {
 	}},
 }
 
-func BenchmarkCreateTemp(b *testing.B) {
+func BenchmarkCreateTemp(b *testing.B) { benchCreateRemove(b, createTempImpls) }
+
+// benchCreateRemove runs each impl on each backend: create, then remove.
+func benchCreateRemove(b *testing.B, impls []tempImpl) {
 	for _, be := range backends {
-		for _, impl := range createTempImpls {
+		for _, impl := range impls {
 			if impl.osOnly && be.name != "OsFs" {
 				continue
 			}
@@ -66,11 +73,7 @@ func BenchmarkCreateTemp(b *testing.B) {
 
 // mkdirTempImpls are the temp-directory creators compared; each iteration
 // creates and removes one directory.
-var mkdirTempImpls = []struct {
-	name   string
-	osOnly bool
-	mkdir  func(fsys afero.Fs, dir string) (string, error)
-}{
+var mkdirTempImpls = []tempImpl{
 	{"tempfs", false, func(fsys afero.Fs, dir string) (string, error) {
 		return tempfs.MkdirTemp(fsys, dir, "bench-*")
 	}},
@@ -82,27 +85,4 @@ var mkdirTempImpls = []struct {
 	}},
 }
 
-func BenchmarkMkdirTemp(b *testing.B) {
-	for _, be := range backends {
-		for _, impl := range mkdirTempImpls {
-			if impl.osOnly && be.name != "OsFs" {
-				continue
-			}
-			b.Run("fs="+be.name+"/impl="+impl.name, func(b *testing.B) {
-				fsys, dir := be.new(b)
-				b.ReportAllocs()
-				cpu := startCPU()
-				for b.Loop() {
-					name, err := impl.mkdir(fsys, dir)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := fsys.Remove(name); err != nil {
-						b.Fatal(err)
-					}
-				}
-				cpu.report(b)
-			})
-		}
-	}
-}
+func BenchmarkMkdirTemp(b *testing.B) { benchCreateRemove(b, mkdirTempImpls) }
