@@ -68,6 +68,8 @@ func FollowSymlinks() Option { return optionFunc(func(c *config) { c.followSymli
 // before anything is written.
 func AllowNonAtomic() Option { return optionFunc(func(c *config) { c.allowNonAtomic = true }) }
 
+var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
+
 // tempMarker and tempSuffix frame the random part of the names of this
 // package's temp files in a target's directory: ".<base>.tempfs-<13>.tmp".
 // Sweep recognises exactly these names.
@@ -111,6 +113,9 @@ func WriteFile(fsys afero.Fs, name string, data []byte, perm fs.FileMode, opts .
 // size of the stream. If r fails, name is left as it was. Errors have Op
 // "writereader".
 func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts ...Option) error {
+	if r == nil {
+		return &fs.PathError{Op: "writereader", Path: name, Err: errNilReader}
+	}
 	p, err := newPending(fsys, "writereader", name, perm, opts)
 	if err != nil {
 		return err
@@ -268,6 +273,9 @@ func (p *PendingFile) ReadFrom(r io.Reader) (int64, error) {
 	if err := p.usable("write"); err != nil {
 		return 0, err
 	}
+	if r == nil {
+		return 0, &fs.PathError{Op: "write", Path: p.name, Err: errNilReader}
+	}
 	n, err := copyInto(p.f, r)
 	return n, p.writeErr(err)
 }
@@ -288,7 +296,7 @@ func (p *PendingFile) writeErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	p.werr = err
+	p.werr = cause(err) // the backend's wrapper may hold a host path
 	if re, ok := err.(*readError); ok {
 		return &fs.PathError{Op: "write", Path: p.name, Err: re}
 	}
@@ -337,7 +345,12 @@ func copyInto(f afero.File, r io.Reader) (int64, error) {
 }
 
 // Name returns the name of the file that Commit replaces.
-func (p *PendingFile) Name() string { return p.name }
+func (p *PendingFile) Name() string {
+	if p == nil {
+		return ""
+	}
+	return p.name
+}
 
 // Commit makes the written content the target's: it sets the mode (with
 // [WithExistingPermissions]), syncs and closes the temp file, renames it
@@ -391,6 +404,11 @@ func (p *PendingFile) closeTemp() error {
 func (p *PendingFile) rename() error {
 	err := p.fsys.Rename(p.tmp, p.target)
 	if err != nil && p.cfg.allowNonAtomic && errors.Is(err, errors.ErrUnsupported) {
+		// Remove-then-rename: never remove a directory (a backend's Remove
+		// may rmdir an empty one).
+		if fi, lerr := lstat(p.fsys, p.target); lerr == nil && fi.IsDir() {
+			return syscall.EISDIR
+		}
 		if rerr := p.fsys.Remove(p.target); rerr == nil || errors.Is(rerr, fs.ErrNotExist) {
 			err = p.fsys.Rename(p.tmp, p.target)
 		}

@@ -49,6 +49,29 @@ func TestNilAndZeroValues(t *testing.T) {
 			return err
 		},
 		"nil SpooledFile Close": s.Close,
+		"WriteReader nil reader": func() error {
+			return tempfs.WriteReader(afero.NewMemMapFs(), "/x", nil, 0o600)
+		},
+		"PendingFile ReadFrom nil": func() error {
+			p, err := tempfs.NewPendingFile(afero.NewMemMapFs(), "/x")
+			if err != nil {
+				return err
+			}
+			defer p.Cleanup()
+			_, err = p.ReadFrom(nil)
+			return err
+		},
+		"SpooledFile ReadFrom nil": func() error {
+			_, err := tempfs.NewSpooledFile(afero.NewMemMapFs(), 10).ReadFrom(nil)
+			return err
+		},
+		"nil File Close": (*tempfs.File)(nil).Close,
+		"nil PendingFile Name": func() error {
+			if (*tempfs.PendingFile)(nil).Name() != "" {
+				return errors.New("a name")
+			}
+			return fs.ErrInvalid
+		},
 		"nil SpooledFile Seek": func() error {
 			_, err := s.Seek(0, io.SeekStart)
 			return err

@@ -3,6 +3,7 @@ package tempfs
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -65,7 +66,7 @@ func within(base, p string) bool {
 // walk (the OS will fail there, or create it inside): the rest is joined
 // to it as it is.
 func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops *int) (string, error) {
-	parts := strings.Split(rest, string(filepath.Separator))
+	parts := strings.Split(filepath.FromSlash(rest), string(filepath.Separator))
 	for i, part := range parts {
 		switch part {
 		case "", ".":
@@ -99,10 +100,14 @@ func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops 
 			}
 			from := cur
 			if filepath.IsAbs(dest) {
-				if !within(base, filepath.Clean(dest)) {
+				// A host path: it must start with the base as written, and
+				// its own ".." are walked, not cleaned (after a link, ".."
+				// is the link target's parent).
+				rel, ok := hostRel(bp, base, filepath.FromSlash(dest))
+				if !ok {
 					return "", ErrEscapes
 				}
-				from, dest = base, strings.TrimPrefix(filepath.Clean(dest), base)
+				from, dest = base, rel
 			}
 			if next, err = walkIn(bp, base, from, dest, true, hops); err != nil {
 				return "", err
@@ -111,6 +116,26 @@ func walkIn(bp *afero.BasePathFs, base, cur, rest string, followLast bool, hops 
 		cur = next
 	}
 	return cur, nil
+}
+
+// hostRel returns dest, an absolute link target, relative to base, if it
+// starts with base. Link targets are host paths only when the BasePathFs
+// sits on the host's file system; for any other source (another
+// BasePathFs, say) an absolute target cannot be placed, and is refused.
+func hostRel(bp *afero.BasePathFs, base, dest string) (string, bool) {
+	b := strings.TrimSuffix(base, string(filepath.Separator))
+	if dest != b && !strings.HasPrefix(dest, b+string(filepath.Separator)) {
+		return "", false
+	}
+	hostFi, err := os.Stat(base)
+	if err != nil {
+		return "", false
+	}
+	fi, err := bp.Stat(string(filepath.Separator))
+	if err != nil || !os.SameFile(hostFi, fi) {
+		return "", false
+	}
+	return strings.TrimPrefix(dest, b), true
 }
 
 // resolveInBase follows the symbolic links of name in a BasePathFs as the

@@ -4,6 +4,7 @@ package tempfs_test
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
 // TestBasePathFsGuard: tempfs refuses names that afero's BasePathFs would
@@ -151,4 +153,84 @@ func TestBasePathFsFollowSymlinks(t *testing.T) {
 	fi, err := os.Lstat(filepath.Join(base, "inside"))
 	require.NoError(t, err)
 	assert.NotZero(t, fi.Mode()&fs.ModeSymlink, "the link was replaced")
+}
+
+// TestBasePathFsGuardLinkDotDot: an absolute link target with ".." after
+// another link is walked as the OS walks it (follow, then go up), not
+// cleaned as text.
+func TestBasePathFsGuardLinkDotDot(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	base := filepath.Join(parent, "001")
+	deep := filepath.Join(parent, "outside", "deep")
+	require.NoError(t, os.MkdirAll(deep, 0o700))
+	require.NoError(t, os.Mkdir(base, 0o700))
+	victim := filepath.Join(parent, "outside", "victim")
+	require.NoError(t, os.WriteFile(victim, []byte("outside"), 0o600))
+	require.NoError(t, os.Symlink(deep, filepath.Join(base, "l2")))
+	// As text, <base>/l2/.. is <base>; the OS reaches <parent>/outside.
+	require.NoError(t, os.Symlink(filepath.Join(base, "l2")+"/..", filepath.Join(base, "a")))
+	bp := afero.NewBasePathFs(afero.NewOsFs(), base)
+
+	calls := map[string]func() error{
+		"CreateTemp": func() error { _, err := tempfs.CreateTemp(bp, "/a", "x*"); return err },
+		"MkdirTemp":  func() error { _, err := tempfs.MkdirTemp(bp, "/a", "x*"); return err },
+		"WriteFile":  func() error { return tempfs.WriteFile(bp, "/a/target", []byte("x"), 0o600) },
+		"RemoveAll":  func() error { return tempfs.RemoveAll(bp, "/a/victim") },
+		"Sweep":      func() error { _, err := tempfs.Sweep(bp, "/a", 0); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		assert.ErrorIs(t, err, tempfs.ErrEscapes, name)
+	}
+	entries, err := os.ReadDir(filepath.Join(parent, "outside"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "something was created or removed outside the base")
+	got, err := os.ReadFile(victim)
+	require.NoError(t, err)
+	assert.Equal(t, "outside", string(got))
+}
+
+// TestBasePathFsGuardNested: in a BasePathFs over another BasePathFs, link
+// targets are host paths that the outer base cannot place: absolute ones
+// are refused.
+func TestBasePathFsGuardNested(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	innerBase := filepath.Join(parent, "inner")
+	outside := filepath.Join(parent, "outside")
+	require.NoError(t, os.MkdirAll(filepath.Join(innerBase, "tmp"), 0o700))
+	require.NoError(t, os.Mkdir(outside, 0o700))
+	// The link's target starts with "/tmp", the outer base as a string.
+	evil := filepath.Join("/tmp", "tempfs-nested-"+filepath.Base(parent))
+	require.NoError(t, os.Symlink(outside, evil))
+	t.Cleanup(func() { os.Remove(evil) })
+	require.NoError(t, os.Symlink(evil, filepath.Join(innerBase, "tmp", "l")))
+	outer := afero.NewBasePathFs(afero.NewBasePathFs(afero.NewOsFs(), innerBase), "/tmp")
+
+	err := tempfs.WriteFile(outer, "/l/x", []byte("ESCAPED"), 0o600)
+	assert.ErrorIs(t, err, tempfs.ErrEscapes)
+	entries, err := os.ReadDir(outside)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "written outside the sandbox")
+}
+
+// TestBasePathFsCommitErrorVirtual: the error of a Commit after a failed
+// write shows no host path.
+func TestBasePathFsCommitErrorVirtual(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	ffs := tempfstest.NewFaultFs(afero.NewOsFs())
+	bp := afero.NewBasePathFs(ffs, base)
+	p, err := tempfs.NewPendingFile(bp, "/t")
+	require.NoError(t, err)
+	defer p.Cleanup()
+	boom := errors.New("no space left")
+	ffs.FailWhen(func(c tempfstest.Call) bool { return c.Op == "write" }, boom)
+	_, err = p.Write([]byte("x"))
+	require.ErrorIs(t, err, boom)
+	assert.NotContains(t, err.Error(), base)
+	err = p.Commit()
+	require.ErrorIs(t, err, boom)
+	assert.NotContains(t, err.Error(), base)
 }

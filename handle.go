@@ -51,7 +51,7 @@ func (f *File) Keep() string {
 // reports both errors (joined). A file that is already gone is not an
 // error. Calls after the first return nil.
 func (f *File) Close() error {
-	if f.File == nil {
+	if f == nil || f.File == nil {
 		return &fs.PathError{Op: "close", Err: fs.ErrInvalid}
 	}
 	if f.done {
@@ -109,7 +109,7 @@ func (f *File) PersistNoClobber(target string) error {
 }
 
 func (f *File) persist(op, target string, noClobber bool) error {
-	if f.File == nil {
+	if f == nil || f.File == nil {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrInvalid}
 	}
 	if f.done || f.closed {

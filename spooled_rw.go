@@ -2,6 +2,7 @@ package tempfs
 
 import (
 	"io"
+	"io/fs"
 	"math"
 
 	"github.com/spf13/afero"
@@ -221,6 +222,9 @@ func (s *SpooledFile) Truncate(size int64) error {
 func (s *SpooledFile) ReadFrom(r io.Reader) (int64, error) {
 	if s == nil || s.closed {
 		return 0, s.errClosed("write")
+	}
+	if r == nil {
+		return 0, &fs.PathError{Op: "write", Path: s.Name(), Err: errNilReader}
 	}
 	var total int64
 	for s.file == nil && s.off == int64(len(s.buf)) && len(s.buf) < s.memMax {

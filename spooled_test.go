@@ -755,3 +755,17 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	w.n = 0
 	return n, w.err
 }
+
+// TestSpooledInvalidErrno: an invalid argument is syscall.EINVAL for
+// errors.Is and errors.As, as os reports it, and fs.ErrInvalid too.
+func TestSpooledInvalidErrno(t *testing.T) {
+	s := tempfs.NewSpooledFile(afero.NewMemMapFs(), 10)
+	defer s.Close()
+	_, err := s.Seek(-1, io.SeekStart)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	assert.ErrorIs(t, err, fs.ErrInvalid)
+	var errno syscall.Errno
+	require.ErrorAs(t, err, &errno)
+	assert.Equal(t, syscall.EINVAL, errno)
+}

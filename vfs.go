@@ -153,7 +153,10 @@ func isStrict(fsys afero.Fs) bool {
 // it, its Lstat before each Mkdir of a temp directory, and its Lstat of an
 // atomic write's target: a round trip each on remote storage. [RootFs],
 // tempfstest's CrashFs and sftpfs implement it; MemMapFs and CopyOnWriteFs
-// must not. StrictPOSIX may be called from many goroutines at once.
+// must not. A type that embeds a StrictFs inherits its method: if it
+// changes how files or directories are created or renamed, it must
+// override StrictPOSIX too. StrictPOSIX may be called from many goroutines
+// at once.
 type StrictFs interface {
 	StrictPOSIX() bool
 }
@@ -215,6 +218,15 @@ func (invalidArg) Error() string { return "invalid argument" }
 
 func (invalidArg) Is(target error) bool {
 	return target == syscall.EINVAL || target == fs.ErrInvalid
+}
+
+// As lets errors.As find the syscall.Errno (EINVAL) that os would report.
+func (invalidArg) As(target any) bool {
+	if e, ok := target.(*syscall.Errno); ok {
+		*e = syscall.EINVAL
+		return true
+	}
+	return false
 }
 
 // ErrEscapes is wrapped by every error that refuses a name because it

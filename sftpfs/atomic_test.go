@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
 // entries lists the names in a host directory.
@@ -157,6 +159,23 @@ func TestMissingExtensions(t *testing.T) {
 			assert.Equal(t, "NEW", readHost(t, target))
 		})
 	}
+}
+
+// TestNonAtomicNeverRemovesADirectory: with AllowNonAtomic on a server
+// without posix-rename, a target that is an (empty) directory is refused,
+// not removed (the SFTP remove falls back to rmdir) and replaced.
+func TestNonAtomicNeverRemovesADirectory(t *testing.T) {
+	t.Parallel()
+	fsys, dir, _ := newFs(t, serverOpts{hide: []string{"posix-rename@openssh.com"}})
+	target := filepath.Join(dir, "d")
+	require.NoError(t, fsys.Mkdir(target, 0o700))
+	err := tempfs.WriteFile(fsys, target, []byte("NEW"), 0o600, tempfs.AllowNonAtomic())
+	require.Error(t, err)
+	assert.ErrorIs(t, err, syscall.EISDIR)
+	fi, err := fsys.Stat(target)
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir(), "the directory was replaced")
+	tempfstest.AssertNoTempFiles(t, fsys, dir)
 }
 
 func TestMissingExtensionsFs(t *testing.T) {
