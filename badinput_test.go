@@ -65,6 +65,10 @@ func TestNilAndZeroValues(t *testing.T) {
 			_, err := tempfs.NewSpooledFile(afero.NewMemMapFs(), 10).ReadFrom(nil)
 			return err
 		},
+		"SpooledFile WriteTo nil": func() error {
+			_, err := tempfs.NewSpooledFile(afero.NewMemMapFs(), 10).WriteTo(nil)
+			return err
+		},
 		"nil File Close": (*tempfs.File)(nil).Close,
 		"nil PendingFile Name": func() error {
 			if (*tempfs.PendingFile)(nil).Name() != "" {

@@ -1,6 +1,7 @@
 package tempfs
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
@@ -262,6 +263,9 @@ func (w spoolWriter) Write(p []byte) (int, error) { return w.s.Write(p) }
 func (s *SpooledFile) WriteTo(w io.Writer) (int64, error) {
 	if s == nil || s.closed {
 		return 0, s.errClosed("read")
+	}
+	if w == nil {
+		return 0, &fs.PathError{Op: "read", Path: s.Name(), Err: fmt.Errorf("nil io.Writer: %w", fs.ErrInvalid)}
 	}
 	if s.file == nil {
 		if s.off >= int64(len(s.buf)) {
