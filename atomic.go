@@ -226,8 +226,8 @@ func (p *PendingFile) prepare() error {
 			return p.errorf("mkdir parents", err)
 		}
 	} else if !isStrict(p.fsys) {
-		if err := checkDir(p.fsys, p.op, dir, p.name); err != nil {
-			return err
+		if err := checkDir(p.fsys, dir); err != nil {
+			return p.errorf("", err)
 		}
 	}
 	// The OS refuses to rename a file onto a directory; MemMapFs does not.

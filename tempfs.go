@@ -100,7 +100,7 @@ func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
 	} else if !isStrict(fsys) {
 		// The error's path is built only on failure: this runs on every
 		// call on MemMapFs.
-		if err := checkDir(fsys, op, dir, ""); err != nil {
+		if err := checkDir(fsys, dir); err != nil {
 			return tempNamer{}, wrapErr(op, n.pattern(), err)
 		}
 	}

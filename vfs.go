@@ -161,15 +161,16 @@ type StrictFs interface {
 	StrictPOSIX() bool
 }
 
-// checkDir returns nil if dir is an existing directory of fsys. It guards
+// checkDir returns nil if dir is an existing directory of fsys, else the
+// cause (for the caller to wrap with its own op and path). It guards
 // backends that create missing parents on the fly (MemMapFs).
-func checkDir(fsys afero.Fs, op, dir, path string) error {
+func checkDir(fsys afero.Fs, dir string) error {
 	fi, err := fsys.Stat(dir)
 	if err != nil {
-		return wrapErr(op, path, err)
+		return cause(err)
 	}
 	if !fi.IsDir() {
-		return &fs.PathError{Op: op, Path: path, Err: syscall.ENOTDIR}
+		return syscall.ENOTDIR
 	}
 	return nil
 }
