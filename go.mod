@@ -1,6 +1,6 @@
 module github.com/tempfs-go/tempfs
 
-go 1.25
+go 1.25.0
 
 require (
 	github.com/spf13/afero v1.15.0
@@ -10,5 +10,5 @@ require (
 
 require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/text v0.28.0 // indirect
+	golang.org/x/text v0.40.0 // indirect
 )

@@ -7,7 +7,7 @@ require (
 	github.com/natefinch/atomic v1.0.1
 	github.com/spf13/afero v1.15.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tempfs-go/tempfs v0.0.0-00010101000000-000000000000
+	github.com/tempfs-go/tempfs v0.1.0
 )
 
 require (
@@ -15,4 +15,3 @@ require (
 	golang.org/x/text v0.28.0 // indirect
 )
 
-replace github.com/tempfs-go/tempfs => ../

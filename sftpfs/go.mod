@@ -7,7 +7,7 @@ require (
 	github.com/spf13/afero v1.15.0
 	github.com/spf13/afero/sftpfs v1.15.0
 	github.com/stretchr/testify v1.12.1
-	github.com/tempfs-go/tempfs v0.0.0-00010101000000-000000000000
+	github.com/tempfs-go/tempfs v0.1.0
 	golang.org/x/crypto v0.54.0
 )
 
@@ -18,4 +18,3 @@ require (
 	golang.org/x/text v0.40.0 // indirect
 )
 
-replace github.com/tempfs-go/tempfs => ../
