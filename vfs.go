@@ -29,11 +29,13 @@ package tempfs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -261,4 +263,44 @@ func wrapErr(op, path string, err error) error {
 		return nil
 	}
 	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
+}
+
+// AtomicReplacer is an optional interface for an [afero.Fs] that replaces a
+// file's whole content in one step without a temp name and a rename: an
+// object store, where a PUT or a completed multipart upload makes the new
+// object visible at once, while a rename is a copy and a delete. When an Fs
+// offers it, [WriteFile], [WriteReader], [PendingFile] and
+// [File.Persist] write through it instead of a temp file and a rename.
+//
+// Replace starts a new content for name with permission bits perm (where the
+// Fs keeps them). Nothing written to the returned [Replacement] is visible
+// until its Commit, which makes it name's content at once; with noClobber,
+// Commit succeeds only if name does not exist at that moment, decided by the
+// backend (else it fails with an error wrapping fs.ErrExist, and nothing
+// changes). Replace may be called from many goroutines at once.
+type AtomicReplacer interface {
+	Replace(name string, perm fs.FileMode, noClobber bool) (Replacement, error)
+}
+
+// Replacement is a new content being written by an [AtomicReplacer]. Commit
+// publishes it; Abort discards it and frees what it holds (an unfinished
+// multipart upload), and does nothing after Commit or a second time. After a
+// failed Write or Commit, the caller calls Abort. A Replacement is not safe
+// for concurrent use.
+type Replacement interface {
+	io.Writer
+	Commit() error
+	Abort() error
+}
+
+// StaleSweeper is an optional interface for an [afero.Fs] whose crashed
+// writers leave something other than temp files behind: an object store's
+// unfinished multipart uploads, invisible to listings but kept (and billed)
+// until aborted. [Sweep] calls SweepStale(dir, before) after removing dir's
+// orphaned temp files: it frees what writers of names directly in dir
+// started before the time given, and returns the names it freed (the
+// targets, as paths of the Fs). It may be called from many goroutines at
+// once.
+type StaleSweeper interface {
+	SweepStale(dir string, before time.Time) ([]string, error)
 }
