@@ -218,7 +218,7 @@ func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 		err = r.rename(t.name)
 	}
 	if err != nil {
-		return false, err
+		return false, r.b.refine(filepath.Dir(r.target), err)
 	}
 	if !r.cfg.noSync && !r.cfg.skipDirSync {
 		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {
