@@ -343,6 +343,13 @@ func wrapErr(op, path string, err error) error {
 // Commit succeeds only if name does not exist at that moment, decided by the
 // backend (else it fails with an error wrapping fs.ErrExist, and nothing
 // changes). Replace may be called from many goroutines at once.
+//
+// tempfs checks the name first (empty, NUL, trailing separator, too long,
+// sandbox escapes) but does not look at the target: that costs a request on
+// remote storage, so refusing a target that cannot be replaced (a directory,
+// syscall.EISDIR; a missing parent where the Fs has real directories,
+// fs.ErrNotExist) is Replace's job, before anything is written. Persist of a
+// [File] on such an Fs copies the file's content through Replace.
 type AtomicReplacer interface {
 	Replace(name string, perm fs.FileMode, noClobber bool) (Replacement, error)
 }
