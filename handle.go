@@ -136,7 +136,7 @@ func (f *File) persist(op, target string, noClobber bool) error {
 	if f.done {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrClosed}
 	}
-	r := replacer{b: probe(f.fsys), op: op, name: target, target: target}
+	r := replacer{b: probe(f.fsys), op: op, name: target, target: target, asIs: true}
 	if err := r.prepare(noClobber); err != nil {
 		return err
 	}
