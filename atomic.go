@@ -16,13 +16,13 @@ import (
 type Option interface{ apply(*config) }
 
 type config struct {
-	noSync         bool // skip every fsync: atomic, not durable
+	noSync         bool         // skip every fsync: atomic, not durable
 	perm           *fs.FileMode // WithPermissions / WithStaticPermissions
 	staticPerm     bool         // perm is exact, not before umask
-	createParents  bool // MkdirAll the target's directory
-	followSymlinks bool // replace the file a symlink at the target points to
-	allowNonAtomic bool // remove-then-rename where Rename cannot replace
-	noClobber      bool // create the target only if it does not exist
+	createParents  bool         // MkdirAll the target's directory
+	followSymlinks bool         // replace the file a symlink at the target points to
+	allowNonAtomic bool         // remove-then-rename where Rename cannot replace
+	noClobber      bool         // create the target only if it does not exist
 	// test-only mutations, set from export_test.go
 	skipFileSync, skipDirSync bool
 }
