@@ -95,10 +95,17 @@ const virtualTempDir = string(filepath.Separator) + "tmp"
 // $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
 // the virtual directory /tmp of that Fs, created with mode 0o700 (before
 // umask) on first use, so that an empty dir works inside a sandbox too.
+// That /tmp stays in the Fs afterwards (it is not removed with the temp
+// files made in it): on a sandbox over your data, prefer the In forms
+// ([WithTempDirIn], [WithTempFileIn]) or an explicit dir.
 // That includes wrappers around OsFs (ReadOnlyFs, CopyOnWriteFs, your own
 // logging Fs), which do not say what they wrap: on them /tmp is the host's
 // /tmp, whatever $TMPDIR says (on Windows, \tmp on the current drive);
 // give such an Fs an explicit dir.
+//
+// Unlike [afero.TempDir](fs, dir, prefix), which creates a new directory
+// like [os.MkdirTemp] (tempfs's [MkdirTemp]), TempDir creates nothing but
+// the root itself and returns it, like [os.TempDir].
 //
 // TempDir checks that the directory exists and is a directory; if not, it
 // returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR
