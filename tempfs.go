@@ -74,6 +74,7 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 		}
 		err := fsys.Mkdir(name, 0o700)
 		if err == nil {
+			n.b.recordTemp(name)
 			return name, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
