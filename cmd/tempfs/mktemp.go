@@ -40,7 +40,7 @@ const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 func runMktemp(e *env, args []string) int {
 	flags := e.flagSet(mktempSynopsis, mktempDetail)
 	isDir := flags.Bool("d", false, "create a directory, not a file")
-	quiet := flags.Bool("q", false, "print no error message on failure")
+	quiet := flags.Bool("q", false, "print no error message when the file or directory cannot be created")
 	var dir optionalString
 	flags.Var(&dir, "p", "create the name relative to `DIR` (\"\": $TMPDIR or /tmp)")
 	if code, done := parse(flags, args); done {
@@ -58,10 +58,21 @@ func runMktemp(e *env, args []string) int {
 			return exitOK
 		}
 	}
-	if !*quiet {
+	// As coreutils: -q hides the failure to create, not a bad template.
+	var te *templateError
+	if !*quiet || errors.As(err, &te) {
 		e.warn(err)
 	}
 	return exitFailure
+}
+
+// templateError is a template that makes no name.
+type templateError struct{ msg string }
+
+func (e *templateError) Error() string { return e.msg }
+
+func badTemplate(format string, args ...any) error {
+	return &templateError{fmt.Sprintf(format, args...)}
 }
 
 // optionalString is a string flag that remembers whether it was given.
@@ -87,7 +98,7 @@ func (e *env) fullTemplate(args []string, dir optionalString) (string, error) {
 		return tmpl, nil
 	}
 	if filepath.IsAbs(tmpl) {
-		return "", fmt.Errorf("invalid template %q: with -p, it may not be absolute", tmpl)
+		return "", badTemplate("invalid template %q: with -p, it may not be absolute", tmpl)
 	}
 	base := dir.s
 	if base == "" {
@@ -110,7 +121,7 @@ func createFromTemplate(fsys afero.Fs, tmpl string, isDir bool) (string, error) 
 	end := strings.LastIndexByte(tmpl, 'X') + 1
 	suffix := tmpl[end:]
 	if strings.ContainsRune(suffix, filepath.Separator) || strings.ContainsRune(suffix, '/') {
-		return "", fmt.Errorf("invalid suffix %q, contains directory separator", suffix)
+		return "", badTemplate("invalid suffix %q, contains directory separator", suffix)
 	}
 	start := end
 	for start > 0 && tmpl[start-1] == 'X' {
@@ -118,10 +129,10 @@ func createFromTemplate(fsys afero.Fs, tmpl string, isDir bool) (string, error) 
 	}
 	xs := end - start
 	if xs < minXs {
-		return "", fmt.Errorf("too few X's in template %q", tmpl)
+		return "", badTemplate("too few X's in template %q", tmpl)
 	}
 	if strings.ContainsRune(suffix, '*') {
-		return "", fmt.Errorf("invalid suffix %q: tempfs cannot put a \"*\" after the random part", suffix)
+		return "", badTemplate("invalid suffix %q: tempfs cannot put a \"*\" after the random part", suffix)
 	}
 	head := tmpl[:start]
 	dirText, prefix := "", head
