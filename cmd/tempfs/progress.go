@@ -15,7 +15,8 @@ const progressDelay = time.Second
 
 // progress shows the bytes read so far and the rate on a terminal, once
 // the input has lasted longer than a delay. The line is drawn by
-// schollz/progressbar; a goroutine feeds it the count the reader keeps.
+// schollz/progressbar; a goroutine feeds it, every 200 ms, the count the
+// reader keeps.
 type progress struct {
 	n    atomic.Int64
 	quit chan struct{}
@@ -26,6 +27,22 @@ type progress struct {
 // (-1 when unknown) after delay.
 func startProgress(w io.Writer, size int64, delay time.Duration) *progress {
 	p := &progress{quit: make(chan struct{})}
+	bar := progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("tempfs write"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSpinnerType(14),
+		// No spinner goroutine of the library's own: the bar draws only
+		// when fed, so nothing shows before the delay.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+		progressbar.OptionSetPredictTime(size >= 0),
+		progressbar.OptionClearOnFinish(),
+	)
+	// The clock starts now, so the rate counts from the first byte.
+	bar.StartWithoutRender()
 	p.done.Add(1)
 	go func() {
 		defer p.done.Done()
@@ -34,16 +51,6 @@ func startProgress(w io.Writer, size int64, delay time.Duration) *progress {
 			return
 		case <-time.After(delay):
 		}
-		bar := progressbar.NewOptions64(size,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("reading"),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetWidth(20),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionSpinnerType(14),
-			progressbar.OptionSetPredictTime(size >= 0),
-			progressbar.OptionClearOnFinish(),
-		)
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -51,8 +58,7 @@ func startProgress(w io.Writer, size int64, delay time.Duration) *progress {
 			select {
 			case <-tick.C:
 			case <-p.quit:
-				// Finish (not Exit) also stops the library's spinner
-				// goroutine; with ClearOnFinish it erases the line.
+				// With ClearOnFinish, Finish erases the line.
 				_ = bar.Finish()
 				return
 			}
