@@ -185,7 +185,20 @@ func TestWriteSIGKILL(t *testing.T) {
 		runs = 10 // a smoke run; the full loop is 200
 	}
 	dir := t.TempDir()
+	killLoop(t, dir, filepath.Join(dir, "target"), nil, runs)
+}
+
+// killLoop is TestWriteSIGKILL's loop: target is the file in dir, as
+// `tempfs write` names it (a path or a URL), env the command's extra
+// environment.
+func killLoop(t *testing.T, dir, targetArg string, env []string, runs int) {
+	t.Helper()
 	target := filepath.Join(dir, "target")
+	command := func(args ...string) *exec.Cmd {
+		cmd := tempfsCmd(args...)
+		cmd.Env = append(os.Environ(), env...)
+		return cmd
+	}
 	versions := [][]byte{lines(10, 3000), lines(11, 5000)} // ~120 kB and ~200 kB
 	require.NoError(t, os.WriteFile(target, versions[0], 0o644))
 
@@ -193,7 +206,7 @@ func TestWriteSIGKILL(t *testing.T) {
 	var durations []time.Duration
 	for i := range 5 {
 		start := time.Now()
-		r := run(t, bytes.NewReader(versions[(i+1)%2]), "write", target)
+		r := runCmd(t, command("write", targetArg), bytes.NewReader(versions[(i+1)%2]))
 		require.Zero(t, r.code, r.stderr)
 		durations = append(durations, time.Since(start))
 	}
@@ -205,7 +218,7 @@ func TestWriteSIGKILL(t *testing.T) {
 	outcomes := map[string]int{}
 	for i := range runs {
 		next := versions[1-current]
-		cmd := tempfsCmd("write", target)
+		cmd := command("write", targetArg)
 		stdin, err := cmd.StdinPipe()
 		require.NoError(t, err)
 		require.NoError(t, cmd.Start())
@@ -249,10 +262,15 @@ func TestWriteSIGKILL(t *testing.T) {
 		}
 	}
 	t.Logf("%d orphaned temp files", len(orphans))
-	r := run(t, nil, "sweep", "-older-than", "0", dir)
+	sweepArg := strings.TrimSuffix(targetArg, "/target")
+	r := runCmd(t, command("sweep", "-older-than", "0", sweepArg), nil)
 	require.Zero(t, r.code, r.stderr)
 	sort.Strings(orphans)
-	assert.Equal(t, orphans, nonEmptyLines(r.stdout))
+	var swept []string
+	for _, l := range nonEmptyLines(r.stdout) {
+		swept = append(swept, filepath.Join(dir, strings.TrimPrefix(l, sweepArg)))
+	}
+	assert.Equal(t, orphans, swept)
 	assert.Equal(t, []string{"target"}, dirNames(t, dir))
 }
 
