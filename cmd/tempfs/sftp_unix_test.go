@@ -68,6 +68,7 @@ func TestSFTP(t *testing.T) {
 		dir := t.TempDir()
 		target := filepath.Join(dir, "a", "b", "f")
 		r := runCmd(t, command(nil, "write", s.url(target)), strings.NewReader("x"))
+		t.Log(r.stderr)
 		requireOneLineError(t, r, "write")
 		assert.Contains(t, r.stderr, s.url(target), "the error names the URL")
 		assert.Contains(t, r.stderr, "not exist")
@@ -119,13 +120,15 @@ func TestSFTP(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(home, ".ssh", "id_ed25519"), key, 0o600))
 		target := filepath.Join(t.TempDir(), "f")
-		for _, known := range []string{
-			"",
-			knownhosts.Line([]string{fmt.Sprintf("127.0.0.1:%d", s.port)}, other.PublicKey()) + "\n",
+		for known, want := range map[string]string{
+			"": "is not in " + filepath.Join(home, ".ssh", "known_hosts"),
+			knownhosts.Line([]string{fmt.Sprintf("127.0.0.1:%d", s.port)}, other.PublicKey()) + "\n": "key mismatch",
 		} {
 			require.NoError(t, os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(known), 0o600))
 			r := runCmd(t, command([]string{"HOME=" + home}, "write", s.url(target)), strings.NewReader("x"))
+			t.Log(r.stderr)
 			requireOneLineError(t, r, "write")
+			assert.Contains(t, r.stderr, want)
 			assert.NoFileExists(t, target)
 		}
 	})

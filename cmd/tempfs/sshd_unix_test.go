@@ -108,7 +108,7 @@ func startSSHD(t *testing.T) *sshServer {
 			"PidFile none",
 			"LogLevel INFO",
 			"Subsystem sftp internal-sftp",
-		}, "\n") + "\n"))
+		}, "\n")+"\n"))
 		cmd := exec.Command(sshdPath, "-D", "-e", "-f", config)
 		stderr, err := cmd.StderrPipe()
 		require.NoError(t, err)
