@@ -40,6 +40,7 @@ func TestSFTP(t *testing.T) {
 			{"new file, -mode", 0, []string{"-mode", "0600"}, 0o600},
 			{"existing file, -keep-mode", 0o640, []string{"-keep-mode", "-mode", "0600"}, 0o640},
 			{"existing file gets -mode", 0o640, []string{"-mode", "0600"}, 0o600},
+			{"existing file keeps its mode without -mode", 0o640, nil, 0o640},
 			{"-no-sync", 0, []string{"-no-sync", "-mode", "0600"}, 0o600},
 		}
 		for _, tt := range tests {

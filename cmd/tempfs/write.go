@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,8 +20,10 @@ atomically and durably: readers and crashes see the old TARGET or the new,
 never an empty or partial one. The input is written to a temp file beside
 TARGET and renamed over it only after the input ended, so TARGET may be the
 input (as with moreutils' sponge):  sort f | tempfs write f
-If the input fails, TARGET is left as it was. A symbolic link at TARGET is
-replaced by a regular file. On a terminal, a progress line (bytes, rate)
+If the input fails, TARGET is left as it was. An existing TARGET keeps its
+mode unless -mode is given; a new one gets -mode (default 0666, before
+umask, as with the shell's >). A symbolic link at TARGET is replaced by a
+regular file. On a terminal, a progress line (bytes, rate)
 appears on stderr when the input takes longer than a second.`
 
 // modeFlag is a file mode in octal, as chmod takes it.
@@ -40,8 +43,8 @@ func (m *modeFlag) Set(s string) error {
 func runWrite(e *env, args []string) int {
 	flags := e.flagSet(writeSynopsis, writeDetail)
 	mode := modeFlag(0o666)
-	flags.Var(&mode, "mode", "permission `bits` (octal) of a new file (before umask; an existing TARGET gets them too unless -keep-mode)")
-	keepMode := flags.Bool("keep-mode", false, "an existing TARGET keeps its permission bits")
+	flags.Var(&mode, "mode", "permission `bits` (octal) of a new file, before umask; when given, an existing TARGET gets them too, unless -keep-mode")
+	keepMode := flags.Bool("keep-mode", false, "an existing TARGET keeps its permission bits (the default without -mode)")
 	noSync := flags.Bool("no-sync", false, "skip fsync: still atomic, but a power loss may lose the new content")
 	parents := flags.Bool("parents", false, "create TARGET's missing parent directories (mode 0755 before umask)")
 	if code, done := parse(flags, args); done {
@@ -56,8 +59,12 @@ func runWrite(e *env, args []string) int {
 	}
 	defer loc.close()
 
+	modeGiven := false
+	flags.Visit(func(f *flag.Flag) { modeGiven = modeGiven || f.Name == "mode" })
 	var opts []tempfs.Option
-	if *keepMode {
+	// As the shell's > (and sponge), an existing TARGET keeps its mode
+	// unless -mode says otherwise.
+	if *keepMode || !modeGiven {
 		opts = append(opts, tempfs.WithExistingPermissions())
 	}
 	if *noSync {

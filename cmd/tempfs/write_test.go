@@ -53,9 +53,10 @@ func TestWrite(t *testing.T) {
 		{"new file, default mode", 0, nil, 0o644},
 		{"new file, -mode", 0, []string{"-mode", "0640"}, 0o640},
 		{"new file, -keep-mode takes -mode", 0, []string{"-keep-mode", "-mode", "600"}, 0o600},
+		{"existing file keeps its mode without -mode", 0o600, nil, 0o600},
 		{"existing file gets -mode", 0o600, []string{"-mode", "0644"}, 0o644},
 		{"existing file, -keep-mode", 0o600, []string{"-keep-mode", "-mode", "0644"}, 0o600},
-		{"-no-sync", 0o644, []string{"-no-sync"}, 0o644},
+		{"-no-sync", 0o640, []string{"-no-sync"}, 0o640},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
