@@ -23,7 +23,7 @@ import (
 // test checks the results on the local disk. The subtests run one after
 // the other: sshd drops connections beyond 10 unauthenticated at once.
 func TestSFTP(t *testing.T) {
-	s := startSSHD(t)
+	s := startSSHD(t, false)
 	command := func(env []string, args ...string) *exec.Cmd {
 		cmd := tempfsCmd(args...)
 		cmd.Env = append(s.env(), env...)
@@ -218,4 +218,19 @@ func TestSFTP(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "home", string(got))
 	})
+}
+
+// TestSFTPHostKnownUnderAnotherKeyType: the server offers ECDSA first (the
+// client's preference) but known_hosts has its ed25519 key: tempfs asks
+// for the known type and connects.
+func TestSFTPHostKnownUnderAnotherKeyType(t *testing.T) {
+	s := startSSHD(t, true)
+	target := filepath.Join(t.TempDir(), "f")
+	cmd := tempfsCmd("write", s.url(target))
+	cmd.Env = s.env()
+	r := runCmd(t, cmd, strings.NewReader("ed25519"))
+	require.Zero(t, r.code, r.stderr)
+	got, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "ed25519", string(got))
 }

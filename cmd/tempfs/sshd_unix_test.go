@@ -4,7 +4,9 @@ package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
@@ -67,8 +69,9 @@ func newKey(t *testing.T) (ssh.Signer, []byte) {
 
 // startSSHD starts sshd -D on a free port of 127.0.0.1 and stops it when
 // the test ends. It fails the test, saying how to fix it, when sshd is
-// missing.
-func startSSHD(t *testing.T) *sshServer {
+// missing. With ecdsaToo the server also has an ECDSA host key, which
+// clients ask for before ed25519; known_hosts holds only the ed25519 key.
+func startSSHD(t *testing.T, ecdsaToo bool) *sshServer {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Fatalf("%s is missing: run .ci/install-sshd.sh (%v)", sshdPath, err)
@@ -88,7 +91,12 @@ func startSSHD(t *testing.T) *sshServer {
 		require.NoError(t, os.WriteFile(p, data, 0o600))
 		return p
 	}
-	hostKeyFile := write("host_ed25519", hostPEM)
+	hostKeys := []string{"HostKey " + write("host_ed25519", hostPEM)}
+	if ecdsaToo {
+		_, ecdsaKey, err := ecdsaKeyPEM()
+		require.NoError(t, err)
+		hostKeys = append(hostKeys, "HostKey "+write("host_ecdsa", ecdsaKey))
+	}
 	authorized := write("authorized_keys", ssh.MarshalAuthorizedKey(userKey.PublicKey()))
 	keyFile := write("user_ed25519", userPEM)
 
@@ -97,7 +105,7 @@ func startSSHD(t *testing.T) *sshServer {
 		config := write("sshd_config", []byte(strings.Join([]string{
 			fmt.Sprintf("Port %d", port),
 			"ListenAddress 127.0.0.1",
-			"HostKey " + hostKeyFile,
+			strings.Join(hostKeys, "\n"),
 			"AuthorizedKeysFile " + authorized,
 			"PubkeyAuthentication yes",
 			"PasswordAuthentication no",
@@ -133,6 +141,20 @@ func startSSHD(t *testing.T) *sshServer {
 		require.NoError(t, os.WriteFile(filepath.Join(home, ".ssh", "id_ed25519"), userPEM, 0o600))
 		return &sshServer{port: port, home: home, userKey: userKey, keyFile: keyFile, user: cur.Username}
 	}
+}
+
+// ecdsaKeyPEM makes a P-256 key in OpenSSH PEM.
+func ecdsaKeyPEM() (ssh.Signer, []byte, error) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	return signer, pem.EncodeToMemory(block), err
 }
 
 // waitListening reads sshd's log until it says it listens (then drains the
