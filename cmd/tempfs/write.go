@@ -74,14 +74,18 @@ func runWrite(e *env, args []string) int {
 		opts = append(opts, tempfs.CreateParents())
 	}
 	in := e.stdin
-	if p := e.progress(in); p != nil {
-		defer p.stop()
+	p := e.progress(in)
+	if p != nil {
 		in = p.reader(in)
 	}
 	// WriteReader copies the whole input into a temp file in TARGET's
 	// directory and renames it only after the input ended: that is what
 	// makes `tempfs write f < f` safe.
-	if err := tempfs.WriteReader(loc.fsys, loc.path, in, fs.FileMode(mode), opts...); err != nil {
+	err = tempfs.WriteReader(loc.fsys, loc.path, in, fs.FileMode(mode), opts...)
+	if p != nil {
+		p.stop() // erase the line before any error is printed
+	}
+	if err != nil {
 		return e.fail(loc.explain(err))
 	}
 	return exitOK
