@@ -62,10 +62,10 @@ func runWrite(e *env, args []string) int {
 	modeGiven := false
 	flags.Visit(func(f *flag.Flag) { modeGiven = modeGiven || f.Name == "mode" })
 	var opts []tempfs.Option
-	// As the shell's > (and sponge), an existing TARGET keeps its mode
-	// unless -mode says otherwise.
-	if *keepMode || !modeGiven {
-		opts = append(opts, tempfs.WithExistingPermissions())
+	// As the shell's > (and sponge), an existing TARGET keeps its mode (the
+	// library's default) unless -mode says otherwise.
+	if modeGiven && !*keepMode {
+		opts = append(opts, tempfs.WithPermissions(fs.FileMode(mode)))
 	}
 	if *noSync {
 		opts = append(opts, tempfs.NoSync())
