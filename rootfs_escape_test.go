@@ -109,8 +109,8 @@ func (e escapeEnv) snapshot(t *testing.T) map[string]string {
 type escapeAttack struct {
 	name string
 	dir  string
-	// refused: RootFs must refuse every operation with ErrEscapes.
-	// The others are cleaned into the root, where they are harmless.
+	// refused: RootFs must refuse every operation with ErrEscapes. The
+	// others (host absolute paths) are names inside the root there.
 	refused bool
 	// swap, if set, is swapped for a symlink to swapTarget after a first
 	// call has seen it as a directory.
@@ -124,12 +124,12 @@ func escapeAttacks(parent string) []escapeAttack {
 		{name: "dotdot depth 2", dir: "sub/../..", refused: true},
 		{name: "dotdot depth 3", dir: "sub/deep/../../..", refused: true},
 		{name: "dotdot twice", dir: "../..", refused: true},
-		{name: "abs dotdot", dir: "/.."},
-		{name: "abs dotdot depth 2", dir: "/sub/../.."},
-		{name: "abs dotdot depth 3", dir: "/sub/deep/../../../.."},
+		{name: "abs dotdot", dir: "/..", refused: true},
+		{name: "abs dotdot depth 2", dir: "/sub/../..", refused: true},
+		{name: "abs dotdot depth 3", dir: "/sub/deep/../../../..", refused: true},
 		{name: "sibling prefix", dir: "../" + siblingDir, refused: true},
-		{name: "abs sibling prefix", dir: "/../" + siblingDir},
-		{name: "abs sibling prefix depth 2", dir: "/sub/../../" + siblingDir},
+		{name: "abs sibling prefix", dir: "/../" + siblingDir, refused: true},
+		{name: "abs sibling prefix depth 2", dir: "/sub/../../" + siblingDir, refused: true},
 		{name: "host absolute path", dir: parent},
 		{name: "host absolute sibling", dir: filepath.Join(parent, siblingDir)},
 		{name: "symlink to slash", dir: "/toroot" + parent, refused: true},
