@@ -394,8 +394,8 @@ func TestRootFsSymlinkTargets(t *testing.T) {
 	for _, tc := range []struct {
 		name, target, link string
 		stored             string // "" if refused
-		noRead             bool  // not a readable file (dangling, or a directory)
-		want               error // the refusal
+		noRead             bool   // not a readable file (dangling, or a directory)
+		want               error  // the refusal
 	}{
 		{name: "sibling", target: "f", link: "/a/l1", stored: "f"},
 		{name: "cleaned", target: "./b/../f", link: "/a/l2", stored: "f"},
