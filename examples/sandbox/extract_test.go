@@ -256,6 +256,9 @@ func TestExtractRefusesTraversal(t *testing.T) {
 		{name: "dev/tty", typ: tar.TypeChar},
 		{name: "fifo", typ: tar.TypeFifo},
 		{name: "good/after.txt", body: "still extracted", typ: tar.TypeReg},
+		{name: "kept.txt", body: "kept", typ: tar.TypeReg},
+		{name: "kept.txt", link: "../kept.txt", typ: tar.TypeSymlink},
+		{name: "kept.txt", link: "../secret", typ: tar.TypeLink},
 	})
 	var stderr bytes.Buffer
 	code := run([]string{dir}, archive, &stderr)
@@ -281,9 +284,11 @@ func TestExtractRefusesTraversal(t *testing.T) {
 		"dev/tty":            "device file: the sandbox never creates devices",
 		"fifo":               "named pipe (FIFO): cannot be created through the sandbox",
 	}
+	// The two refused kept.txt entries share a name: the map keeps the
+	// last; both lines are counted below.
 	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
 	require.NotEmpty(t, lines)
-	assert.Equal(t, "17 entries refused", lines[len(lines)-1])
+	assert.Equal(t, "19 entries refused", lines[len(lines)-1])
 	got := map[string]string{}
 	for _, l := range lines[:len(lines)-1] {
 		assert.Regexp(t, refusalLine, l, "one line: the entry and the reason")
@@ -291,10 +296,14 @@ func TestExtractRefusesTraversal(t *testing.T) {
 		require.True(t, ok, l)
 		got[strings.Trim(name, `"`)] = reason
 	}
+	assert.Contains(t, lines, `refused "kept.txt": symbolic link to "../kept.txt": target climbs above the link's directory`)
+	want["kept.txt"] = `hard link to "../secret": the target is outside the target directory`
 	assert.Equal(t, want, got)
+	assert.Len(t, lines, 20)
 
 	tr := tree(t, dir)
 	assert.Equal(t, "file good", tr["good.txt"])
+	assert.Equal(t, "file kept", tr["kept.txt"], "a refused link leaves the file it would replace")
 	assert.Equal(t, "file still extracted", tr["good/after.txt"])
 	assert.Equal(t, "file lands inside", tr["inside.txt"], "par -> cur/.. is stored as ., the root")
 	assert.Equal(t, "link .", tr["par"])

@@ -162,16 +162,12 @@ func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) (string, error) {
 			return "", se.err
 		}
 	case tar.TypeSymlink:
-		if err = prepare(fsys, name); err == nil {
-			err = fsys.SymlinkIfPossible(hdr.Linkname, name)
-		}
+		err = create(fsys, name, func() error { return fsys.SymlinkIfPossible(hdr.Linkname, name) })
 		if err == nil {
 			x.links[clean(name)] = hdr.Linkname
 		}
 	case tar.TypeLink:
-		if err = prepare(fsys, name); err == nil {
-			err = fsys.Link(hdr.Linkname, name)
-		}
+		err = create(fsys, name, func() error { return fsys.Link(hdr.Linkname, name) })
 	default:
 		return fmt.Sprintf("unknown entry type %q", typ), nil
 	}
@@ -186,20 +182,29 @@ func clean(name string) string {
 	return path.Clean(strings.TrimLeft(name, "/"))
 }
 
-// prepare makes the missing parents of name (a tar name, '/'-separated)
-// and removes an existing file or link at name, as tar does before it
-// creates a link; an existing directory stays (the create then fails).
-func prepare(fsys *tempfs.RootFs, name string) error {
+// create makes the missing parents of name (a tar name, '/'-separated)
+// and then the link with mk. If a file or link of that name is already
+// there, it is replaced, as tar does, but only once mk has failed for that
+// reason alone (a refused link leaves it as it was); an existing directory
+// stays, and the entry is refused.
+func create(fsys *tempfs.RootFs, name string, mk func() error) error {
 	if dir := path.Dir(strings.TrimRight(name, "/")); dir != "." && dir != "/" {
 		if err := fsys.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 	}
-	fi, _, err := fsys.LstatIfPossible(name)
-	if err != nil || fi.IsDir() {
-		return nil
+	err := mk()
+	if !errors.Is(err, fs.ErrExist) {
+		return err
 	}
-	return fsys.Remove(name)
+	fi, _, lerr := fsys.LstatIfPossible(name)
+	if lerr != nil || fi.IsDir() {
+		return err
+	}
+	if err := fsys.Remove(name); err != nil {
+		return err
+	}
+	return mk()
 }
 
 // mkdir makes the directory name and its missing parents. An existing
