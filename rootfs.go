@@ -46,7 +46,10 @@ var (
 // without a leading separator ("../x", "/../x" and "/a/../../x" alike). On
 // Unix a backslash is a name character, as for OsFs. File.Name and every
 // error show virtual paths only, never the host directory. Refusals wrap
-// [ErrEscapes].
+// [ErrEscapes]. Symbolic links RootFs creates never lead out of the root,
+// for any program that follows them, in any later state of the tree: their
+// targets may not climb above the link's own directory (see
+// [RootFs.SymlinkIfPossible]).
 //
 // RootFs keeps POSIX semantics for creation (no missing parents are made,
 // Mkdir of an existing directory fails with fs.ErrExist) and implements
