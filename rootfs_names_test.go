@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -133,4 +134,19 @@ func TestRootFsDotDotAfterLink(t *testing.T) {
 	data, err := afero.ReadFile(fsys, "/sub/l/../x")
 	require.NoError(t, err)
 	assert.Equal(t, string(osData), string(data), "RootFs resolves as the kernel does")
+}
+
+// TestRootFsTrailingSlash: a trailing separator after a file's name is
+// ENOTDIR, as for OsFs (it used to be cleaned away).
+func TestRootFsTrailingSlash(t *testing.T) {
+	t.Parallel()
+	fsys, host := newRoot(t)
+	writeHost(t, filepath.Join(host, "f"), "x")
+	_, osErr := os.Stat(host + "/f/")
+	require.Error(t, osErr, "the kernel's answer")
+	_, err := fsys.Stat("/f/")
+	assert.ErrorIs(t, err, syscall.ENOTDIR)
+	assert.ErrorIs(t, osErr, syscall.ENOTDIR)
+	_, err = fsys.Open("f/")
+	assert.ErrorIs(t, err, syscall.ENOTDIR)
 }
