@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/spf13/afero"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -274,4 +276,77 @@ func TestRootFsLinksNeverLeadOutRandom(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRootFsSymlinkTargets checks which link targets RootFs creates and
+// what it stores: relative, clean, never above the link's directory.
+func TestRootFsSymlinkTargets(t *testing.T) {
+	t.Parallel()
+	fsys, host := newRoot(t)
+	require.NoError(t, fsys.MkdirAll("/a/b", 0o755))
+	require.NoError(t, afero.WriteFile(fsys, "/a/f", []byte("F"), 0o644))
+	require.NoError(t, afero.WriteFile(fsys, "/f", []byte("F"), 0o644))
+	require.NoError(t, fsys.SymlinkIfPossible("a", "/la"))
+	for _, tc := range []struct {
+		name, target, link string
+		stored             string // "" if refused
+		noRead             bool   // not a readable file (dangling, or a directory)
+		want               error  // the refusal
+	}{
+		{name: "sibling", target: "f", link: "/a/l1", stored: "f"},
+		{name: "cleaned", target: "./b/../f", link: "/a/l2", stored: "f"},
+		{name: "cleaned, still climbs", target: "b/../../f", link: "/a/l3", want: tempfs.ErrEscapes},
+		{name: "absolute from root", target: "/a/f", link: "/l5", stored: "a/f"},
+		{name: "absolute below the link", target: "/a/b/../f", link: "/a/l6", stored: "f"},
+		{name: "host absolute is virtual", target: host + "/a/f", link: "/l7", stored: strings.TrimPrefix(host, "/") + "/a/f", noRead: true},
+		{name: "through a linked dir, no dotdot", target: "f", link: "/la/l8", stored: "f"},
+		{name: "current dir", target: ".", link: "/cur", stored: ".", noRead: true},
+		{name: "parent through a link to dot", target: "cur/..", link: "/par", stored: ".", noRead: true},
+		{name: "up one", target: "../f", link: "/a/b/l9", want: tempfs.ErrEscapes},
+		{name: "up and down again", target: "../../a/f", link: "/a/b/l10", want: tempfs.ErrEscapes},
+		{name: "absolute above the link", target: "/a/f", link: "/a/b/l11", want: tempfs.ErrEscapes},
+		{name: "climbs out", target: "../../../x", link: "/a/b/l12", want: tempfs.ErrEscapes},
+		{name: "climbs out from root", target: "../x", link: "/l13", want: tempfs.ErrEscapes},
+		{name: "dotdot through a linked dir", target: "../a/f", link: "/la/l14", want: tempfs.ErrEscapes},
+		{name: "absolute through a linked dir", target: "/a/f", link: "/la/b/l15", want: tempfs.ErrEscapes},
+		{name: "absolute climbing above the root", target: "/../x", link: "/l16", want: tempfs.ErrEscapes},
+		{name: "absolute names the link itself", target: "/tmp", link: "/tmp", want: syscall.ELOOP},
+		{name: "absolute through the link itself", target: "/a/l17/x", link: "/a/l17", want: syscall.ELOOP},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := fsys.SymlinkIfPossible(tc.target, tc.link)
+			if tc.want == nil {
+				require.NoError(t, err)
+				got, err := fsys.ReadlinkIfPossible(tc.link)
+				require.NoError(t, err)
+				assert.Equal(t, tc.stored, got)
+				fi, lstatCalled, err := fsys.LstatIfPossible(tc.link)
+				require.NoError(t, err)
+				assert.True(t, lstatCalled)
+				assert.NotZero(t, fi.Mode()&fs.ModeSymlink)
+				if tc.noRead {
+					return
+				}
+				data, err := afero.ReadFile(fsys, tc.link)
+				require.NoError(t, err, "followed inside the root")
+				assert.Equal(t, "F", string(data))
+				return
+			}
+			assert.ErrorIs(t, err, tc.want)
+			assertVirtual(t, err, host)
+			var le *os.LinkError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, tc.link, le.New)
+			_, err = os.Lstat(filepath.Join(host, tc.link))
+			assert.ErrorIs(t, err, fs.ErrNotExist, "no link was made")
+		})
+	}
+	data, err := afero.ReadFile(fsys, "/par/a/f")
+	require.NoError(t, err, "par -> . is the root")
+	assert.Equal(t, "F", string(data))
+	err = fsys.SymlinkIfPossible("", "/empty")
+	assert.ErrorIs(t, err, fs.ErrInvalid)
+	_, err = fsys.ReadlinkIfPossible("/a/f")
+	assert.ErrorIs(t, err, syscall.EINVAL, "not a link")
+	assertVirtual(t, err, host)
 }
