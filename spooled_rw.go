@@ -89,7 +89,9 @@ func (s *SpooledFile) readAt(p []byte, off int64) (int, error) {
 
 // Write writes p at the offset and advances it, rolling over first if the
 // file would grow past maxSize. If that rollover fails, nothing is written
-// and the error has Op "rollover".
+// and the error has Op "rollover". A write that would end beyond the size
+// limit (see [SpooledFile]) writes nothing and fails with an error wrapping
+// syscall.EFBIG.
 func (s *SpooledFile) Write(p []byte) (int, error) {
 	if s == nil {
 		return 0, s.errClosed("write")
@@ -127,6 +129,9 @@ func writeAt[T []byte | string](s *SpooledFile, op string, p T, off int64, advan
 		return 0, s.errInvalid(op)
 	}
 	end := off + int64(len(p))
+	if end > maxSpoolSize {
+		return 0, s.errTooLarge(op)
+	}
 	if s.file == nil && end > int64(s.memMax) {
 		if err := s.rollover(); err != nil {
 			return 0, err
@@ -186,7 +191,8 @@ func writeFullAt(f afero.File, p []byte, off int64) (int, error) {
 // Truncate changes the size of the file without moving the offset,
 // like [os.File.Truncate]: it cuts the end off or adds zero bytes. Growing
 // past maxSize rolls over first. A negative size is an error wrapping
-// syscall.EINVAL.
+// syscall.EINVAL, one beyond the size limit (see [SpooledFile]) an error
+// wrapping syscall.EFBIG.
 func (s *SpooledFile) Truncate(size int64) error {
 	const op = "truncate"
 	if s == nil || s.closed {
@@ -194,6 +200,9 @@ func (s *SpooledFile) Truncate(size int64) error {
 	}
 	if size < 0 {
 		return s.errInvalid(op)
+	}
+	if size > maxSpoolSize {
+		return s.errTooLarge(op)
 	}
 	if s.file == nil && size > int64(s.memMax) {
 		if err := s.rollover(); err != nil {
