@@ -64,9 +64,10 @@ var errInvalidCount = errors.New("tempfs: reader or writer returned an invalid c
 // beyond fails with syscall.EFBIG and changes nothing. So a far offset
 // never reaches a backing file that would try to allocate it (afero's
 // MemMapFs keeps a file in one slice). Within the limit memory is the
-// caller's to budget: with a maxSize beyond what the machine holds, a
-// Truncate or a far write that asks for more memory than there is ends
-// the program, as any allocation does. After Close every
+// caller's to budget: in memory a Truncate that grows the file stores no
+// zeros, but with a maxSize beyond what the machine holds, a write far
+// past the end that asks for more memory than there is ends the program,
+// as any allocation does. After Close every
 // method but Close, Rolled, Name and Size returns an error wrapping
 // fs.ErrClosed (ReadAt and WriteAt report a negative offset first, as
 // os.File does).
@@ -81,7 +82,7 @@ type SpooledFile struct {
 	memMax  int   // maxSize as an int: the limit of len(buf)
 	buf     []byte
 	file    *File // the disk file once rolled over, else nil
-	size    int64 // the size of file once rolled over
+	size    int64 // the file's size; in memory len(buf) and zeros Truncate added
 	off     int64
 	closed  bool
 	readMu  sync.Mutex // serialises ReadAt on file: mem.File's is not parallel-safe
@@ -119,13 +120,10 @@ func (s *SpooledFile) Name() string {
 
 // Size returns the size of the file in bytes, or 0 after Close.
 func (s *SpooledFile) Size() int64 {
-	switch {
-	case s == nil || s.closed:
+	if s == nil || s.closed {
 		return 0
-	case s.file != nil:
-		return s.size
 	}
-	return int64(len(s.buf))
+	return s.size
 }
 
 // Rollover moves the content to a new temporary file on the Fs now, keeping
@@ -152,10 +150,14 @@ func (s *SpooledFile) rollover() error {
 		}
 		return &fs.PathError{Op: "rollover", Path: spoolPattern, Err: err}
 	}
-	if _, err := writeFullAt(f, s.buf, 0); err != nil {
+	_, err = writeFullAt(f, s.buf, 0)
+	if err == nil && s.size > int64(len(s.buf)) {
+		err = f.Truncate(s.size) // the zeros Truncate added in memory
+	}
+	if err != nil {
 		return errors.Join(wrapErr("rollover", f.Name(), err), f.Close())
 	}
-	s.file, s.size, s.buf = f, int64(len(s.buf)), nil
+	s.file, s.buf = f, nil
 	return nil
 }
 

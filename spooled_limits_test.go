@@ -1,11 +1,14 @@
 package tempfs_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
 	"math"
 	"os"
+	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -148,4 +151,54 @@ func TestSpooledFarOffsets(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestSpooledTruncateStoresNoZeros: in memory, a Truncate that grows the
+// file counts the zeros it adds without storing them, so that a far
+// Truncate with maxSize math.MaxInt64 costs no memory; the zeros read
+// back, and a rollover writes them to the disk file.
+func TestSpooledTruncateStoresNoZeros(t *testing.T) {
+	t.Parallel()
+	s := tempfs.NewSpooledFile(afero.NewMemMapFs(), math.MaxInt64)
+	t.Cleanup(func() { assert.NoError(t, s.Close()) })
+	_, err := s.WriteString("abcd")
+	require.NoError(t, err)
+	const far = 1 << 40
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	require.NoError(t, s.Truncate(far))
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated by Truncate")
+	assert.Equal(t, int64(far), s.Size())
+	assert.False(t, s.Rolled())
+	end, err := s.Seek(0, io.SeekEnd)
+	require.NoError(t, err)
+	assert.Equal(t, int64(far), end)
+	p := []byte("xxxxxxxx")
+	n, err := s.ReadAt(p, far-4)
+	assert.ErrorIs(t, err, io.EOF)
+	assert.Equal(t, "\x00\x00\x00\x00", string(p[:n]))
+	n, err = s.ReadAt(p, 2)
+	require.NoError(t, err)
+	assert.Equal(t, "cd\x00\x00\x00\x00\x00\x00", string(p[:n]))
+	require.NoError(t, s.Truncate(3))
+	require.NoError(t, s.Truncate(6)) // the cut byte comes back as a zero
+	n, err = s.ReadAt(p, 0)
+	assert.ErrorIs(t, err, io.EOF)
+	assert.Equal(t, "abc\x00\x00\x00", string(p[:n]))
+
+	r := tempfs.NewSpooledFile(afero.NewMemMapFs(), 1<<20)
+	t.Cleanup(func() { assert.NoError(t, r.Close()) })
+	_, err = r.WriteString("abcd")
+	require.NoError(t, err)
+	require.NoError(t, r.Truncate(1000))
+	require.NoError(t, r.Rollover())
+	assert.Equal(t, int64(1000), r.Size())
+	var buf bytes.Buffer
+	_, err = r.Seek(0, io.SeekStart)
+	require.NoError(t, err)
+	m, err := r.WriteTo(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1000), m)
+	assert.Equal(t, "abcd"+strings.Repeat("\x00", 996), buf.String(), "the zeros reach the disk file")
 }
