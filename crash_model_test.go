@@ -45,9 +45,12 @@ func TestCrashKeepsMode(t *testing.T) {
 		opts     []tempfs.Option
 		wantPerm fs.FileMode // NEW's mode
 	}{
-		{"WriteFile", "WriteFile", nil, newPerm},
-		{"WriteFile/existing permissions", "WriteFile", []tempfs.Option{tempfs.WithExistingPermissions()}, oldPerm},
-		{"WriteReader/existing permissions", "WriteReader", []tempfs.Option{tempfs.WithExistingPermissions()}, oldPerm},
+		// By default an existing target keeps its mode (issue 17).
+		{"WriteFile", "WriteFile", nil, oldPerm},
+		{"WriteReader", "WriteReader", nil, oldPerm},
+		{"WriteFile/WithPermissions", "WriteFile", []tempfs.Option{tempfs.WithPermissions(newPerm)}, newPerm},
+		{"WriteFile/WithStaticPermissions", "WriteFile", []tempfs.Option{tempfs.WithStaticPermissions(newPerm)}, newPerm},
+		{"WriteReader/WithStaticPermissions", "WriteReader", []tempfs.Option{tempfs.WithStaticPermissions(newPerm)}, newPerm},
 	}
 	setup := func(t *testing.T) *tempfstest.CrashFs {
 		t.Helper()
