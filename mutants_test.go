@@ -2,7 +2,6 @@ package tempfs_test
 
 import (
 	"errors"
-	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -171,34 +170,37 @@ func TestMutantKillers(t *testing.T) {
 		require.ErrorIs(t, tempfs.RemoveAll(ff, "/d/t"), boom)
 	})
 
-	// vfile-sync-nosync: a write through a BasePathFs syncs the temp
-	// file's data (the BasePathFs's files are wrapped by tempfs).
+	// vfile-sync-nosync: a temp file of a BasePathFs (wrapped by tempfs,
+	// as RootFs's files are) is synced before Persist renames it.
 	t.Run("BasePathFsCrash", func(t *testing.T) {
 		fsys := tempfstest.NewCrashFs()
 		require.NoError(t, fsys.MkdirAll("/base/d", 0o755))
 		fsys.SyncAll()
 		bp := afero.NewBasePathFs(fsys, "/base")
-		require.NoError(t, tempfs.WriteFile(bp, "/d/f", []byte("data"), 0o644))
+		f, err := tempfs.NewFile(bp, "/d", "x-*")
+		require.NoError(t, err)
+		_, err = f.WriteString("data")
+		require.NoError(t, err)
+		require.NoError(t, f.Persist("/d/f"))
 		for seed := range uint64(5) {
 			img, err := fsys.Crash(tempfstest.CrashOptions{Retain: 0, Seed: seed})
 			require.NoError(t, err)
 			data, err := afero.ReadFile(img, "/base/d/f")
 			require.NoError(t, err)
-			assert.Equal(t, "data", string(data), "seed %d", seed)
+			assert.Equal(t, "data", string(data), "seed %d: the data was not synced", seed)
 		}
 	})
 
-	// vfile-close: a write through a BasePathFs reports the temp file's
-	// close error.
+	// vfile-close: Close of a temp file of a BasePathFs reports the
+	// file's close error.
 	t.Run("BasePathFsCloseError", func(t *testing.T) {
 		ff := faultMem(t, "/base/d")
+		f, err := tempfs.NewFile(afero.NewBasePathFs(ff, "/base"), "/d", "x-*")
+		require.NoError(t, err)
 		ff.FailWhen(func(c tempfstest.Call) bool {
-			return c.Op == "close" && strings.HasPrefix(c.Path, filepath.Join("/base", "d", ".f"))
+			return c.Op == "close" && strings.HasPrefix(c.Path, filepath.Join("/base", "d", "x-"))
 		}, boom)
-		err := tempfs.WriteFile(afero.NewBasePathFs(ff, "/base"), "/d/f", []byte("data"), 0o644)
-		require.ErrorIs(t, err, boom)
-		_, serr := ff.Inner().Stat("/base/d/f")
-		assert.ErrorIs(t, serr, fs.ErrNotExist)
+		require.ErrorIs(t, f.Close(), boom)
 	})
 
 	// spooled-close: SpooledFile.Close reports the disk file's close error.

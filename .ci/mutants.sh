@@ -94,13 +94,18 @@ start=$(date +%s)
 status=0
 
 # Baseline: the targeted tests must pass unmutated, or a "kill" means
-# nothing. One run per package, with every pattern of that package.
+# nothing. One run per package, of every top-level test named there (go
+# test splits -run at '/', so subtest parts cannot be OR-ed together).
 if [ "${MUTANTS_BASELINE:-1}" != 0 ] && [ "${MUTANTS_DRY:-0}" = 0 ]; then
 	declare -A pats=()
 	for line in "${lines[@]}"; do
 		args=$(field "$line" 5)
 		pat=$(field "$line" 6)
-		pats[$args]="${pats[$args]:+${pats[$args]}|}$pat"
+		pat=${pat%%/*}
+		case "|${pats[$args]:-}|" in
+		*"|$pat|"*) ;;
+		*) pats[$args]="${pats[$args]:+${pats[$args]}|}$pat" ;;
+		esac
 	done
 	for args in "${!pats[@]}"; do
 		log="$logs/baseline.$(tr -c 'A-Za-z0-9' _ <<<"$args").log"
