@@ -50,9 +50,32 @@ restore() {
 	rm -rf "$backup"
 }
 restore # a previous run that was killed with SIGKILL
+
+# gotest runs go test in its own process group (so that an interrupt can
+# stop it and its test binary) and waits for it; the wait returns at once
+# on a signal, whose trap stops the group, restores and exits.
+exec 3>&2 # the trap may run while stderr goes to a log
+child=
+gotest() {
+	setsid go test "$@" 3>&- &
+	child=$!
+	wait "$child"
+	local rc=$?
+	child=
+	return $rc
+}
+on_signal() {
+	if [ -n "$child" ]; then
+		kill -TERM -- "-$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+	fi
+	restore
+	echo "interrupted: files restored" >&3
+	exit "$1"
+}
 trap restore EXIT
-trap 'restore; echo "interrupted: files restored" >&2; exit 130' INT
-trap 'restore; exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 # field N of a line split on " ;; ".
 field() { awk -v n="$2" 'BEGIN { FS = " ;; " } { print $n }' <<<"$1"; }
@@ -111,7 +134,7 @@ if [ "${MUTANTS_BASELINE:-1}" != 0 ] && [ "${MUTANTS_DRY:-0}" = 0 ]; then
 		log="$logs/baseline.$(tr -c 'A-Za-z0-9' _ <<<"$args").log"
 		echo "== baseline: go test -count=1 $args -run '${pats[$args]}'"
 		# shellcheck disable=SC2086 # args are words
-		go test -count=1 -timeout 20m $args -run "${pats[$args]}" >"$log" 2>&1
+		gotest -count=1 -timeout 20m $args -run "${pats[$args]}" >"$log" 2>&1
 		rc=$?
 		if [ "$rc" -ne 0 ]; then
 			echo "baseline fails (see $log): fix the tests before judging mutants" >&2
@@ -143,7 +166,7 @@ for line in "${lines[@]}"; do
 			st=APPLIES
 		else
 			# shellcheck disable=SC2086 # args are words
-			go test -count=1 -timeout 10m $args -run "$pat" >"$log" 2>&1
+			gotest -count=1 -timeout 10m $args -run "$pat" >"$log" 2>&1
 			st=$(classify $? "$log")
 		fi
 		restore
