@@ -191,10 +191,9 @@ func (f *Fs) unlink(r resolved) error {
 	}
 	if n.isDir() {
 		switch {
+		case r.base == "/":
+			return syscall.EBUSY
 		case r.base == ".":
-			if n == f.root {
-				return syscall.EBUSY
-			}
 			return syscall.EINVAL
 		case r.base == "..":
 			return syscall.ENOTEMPTY
@@ -232,7 +231,7 @@ func (f *Fs) RemoveAll(name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(parentName, follow)
-	if err == nil && r.n.isDir() && !f.may(r.n, mayRead) {
+	if err == nil && !f.may(r.n, mayRead) {
 		err = syscall.EACCES
 	}
 	switch {
@@ -248,8 +247,12 @@ func (f *Fs) RemoveAll(name string) error {
 // everything under it, as far as permissions allow, and returns the first
 // error, naming the entry by name. f.mu held.
 func (f *Fs) removeFrom(parent *node, base, name string) error {
-	if !parent.isDir() {
+	switch {
+	case !parent.isDir():
 		return pathErr("unlinkat", name, syscall.ENOTDIR)
+	case !f.may(parent, mayExec):
+		// unlinkat, openat and rmdir all fail to look base up.
+		return pathErr("openfdat", name, syscall.EACCES)
 	}
 	n := parent.children[base]
 	if n == nil {
@@ -274,7 +277,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		return pathErr("unlinkat", name, uErr)
 	}
 	var recurseErr error
-	if !f.may(n, mayRead) || !f.may(parent, mayExec) {
+	if !f.may(n, mayRead) {
 		recurseErr = pathErr("openfdat", name, syscall.EACCES)
 	} else {
 		for _, c := range sortedNames(n) {

@@ -26,9 +26,9 @@ type resolved struct {
 
 // How resolve treats a symbolic link as the last component.
 const (
-	noFollow     = iota // follow it only before a trailing slash (lstat)
-	follow              // follow it (stat, open)
-	neverFollow         // never follow it (mkdir, rename, unlink, link)
+	noFollow    = iota // follow it only before a trailing slash (lstat)
+	follow             // follow it (stat, open)
+	neverFollow        // never follow it (mkdir, rename, unlink, link)
 )
 
 // resolve looks name up. Symbolic links in the directories on the way are
@@ -48,8 +48,8 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 	for {
 		rest = strings.TrimLeft(rest, "/")
 		if rest == "" {
-			// The name (or a link's target) ended on a directory.
-			return resolved{dir: cur.parent, base: ".", n: cur, slash: slash}, nil
+			// The name (or a link's target) is the root.
+			return resolved{dir: cur, base: "/", n: cur, slash: slash}, nil
 		}
 		comp, tail, more := strings.Cut(rest, "/")
 		tail = strings.TrimLeft(tail, "/")

@@ -38,7 +38,7 @@ func (f *Fs) rename(oldname, newname string) error {
 		return err
 	}
 	switch {
-	case from.base == "." || from.base == ".." || to.base == "." || to.base == "..":
+	case from.base == "." || from.base == ".." || from.base == "/" || to.base == "." || to.base == ".." || to.base == "/":
 		return syscall.EBUSY
 	case from.n == nil:
 		return syscall.ENOENT
