@@ -46,6 +46,11 @@ func (h *File) Close() error {
 	if h.n == nil {
 		return pathErr("close", h.name, fs.ErrClosed)
 	}
+	if h.n.opens.Add(-1) == 0 && h.n.gone.Load() {
+		h.fsys.mu.Lock()
+		h.fsys.forget(h.n)
+		h.fsys.mu.Unlock()
+	}
 	h.n, h.dir = nil, nil
 	return nil
 }
@@ -152,29 +157,31 @@ func (h *File) writeAt(p []byte, off int64, atEnd bool) (int, error) {
 	if end > maxFileSize || end < off {
 		return 0, pathErr("write", h.name, syscall.EFBIG)
 	}
-	n.resize(max(end, int64(len(n.data))))
+	h.fsys.resize(n, max(end, int64(len(n.data))))
 	copy(n.data[off:], p)
 	n.touch()
 	return len(p), nil
 }
 
 // resize makes n's data size bytes long: new bytes are zero, and memory is
-// given back when the data shrinks a lot. Fs.mu held.
-func (n *node) resize(size int64) {
+// given back when the data shrinks a lot. f.mu held for writing.
+func (f *Fs) resize(n *node, size int64) {
 	old := int64(len(n.data))
 	switch {
 	case size == 0:
-		n.data = nil
+		n.data = n.data[:0]
 	case size <= int64(cap(n.data)):
 		n.data = n.data[:size]
 		if size > old {
 			clear(n.data[old:])
-		} else if c := int64(cap(n.data)); c > 64<<10 && c > 4*size {
+		} else if c := int64(cap(n.data)); c > 1<<maxPooledShift && c > 4*size {
 			n.data = append([]byte(nil), n.data...)
 		}
 	default:
-		grown := make([]byte, size, max(size, 2*int64(cap(n.data))))
+		grown := f.bufs.get(max(size, 2*int64(cap(n.data))))[:size]
 		copy(grown, n.data)
+		clear(grown[old:])
+		f.bufs.put(n.data)
 		n.data = grown
 	}
 }
@@ -253,7 +260,7 @@ func (h *File) Truncate(size int64) error {
 	}
 	h.fsys.mu.Lock()
 	defer h.fsys.mu.Unlock()
-	h.n.resize(size)
+	h.fsys.resize(h.n, size)
 	h.n.touch()
 	return nil
 }

@@ -70,6 +70,7 @@ type Fs struct {
 	mu      sync.RWMutex
 	root    *node
 	nextIno uint64
+	bufs    buffers
 }
 
 // New returns an empty Fs (a root directory with mode 0o755) acting as a

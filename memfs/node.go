@@ -3,6 +3,7 @@ package memfs
 import (
 	"io/fs"
 	"path"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,6 +14,8 @@ type node struct {
 	uid, gid     int
 	ino          uint64
 	nlink        int
+	opens        atomic.Int32 // open handles
+	gone         atomic.Bool  // nlink reached 0: no name will refer to it again
 	mtime, atime time.Time
 
 	data     []byte           // regular file

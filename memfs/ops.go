@@ -69,7 +69,7 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		}
 		n = f.newNode(f.createMode(perm))
 		r.dir.children[r.base] = n
-		r.dir.touch()
+		r.dir.mtime = n.mtime
 	} else {
 		var want fs.FileMode
 		if acc != os.O_WRONLY {
@@ -87,10 +87,11 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 			return nil, pathErr("open", name, syscall.EACCES)
 		}
 		if trunc && n.isRegular() {
-			n.data = nil
+			f.resize(n, 0)
 			n.touch()
 		}
 	}
+	n.opens.Add(1)
 	return &File{fsys: f, n: n, name: name, read: acc != os.O_WRONLY, write: acc != os.O_RDONLY,
 		append: flag&os.O_APPEND != 0}, nil
 }
@@ -124,7 +125,7 @@ func (f *Fs) Mkdir(name string, perm fs.FileMode) error {
 	d.parent = r.dir
 	r.dir.children[r.base] = d
 	r.dir.nlink++
-	r.dir.touch()
+	r.dir.mtime = d.mtime
 	return nil
 }
 
@@ -208,6 +209,7 @@ func (f *Fs) unlink(r resolved) error {
 	}
 	delete(r.dir.children, r.base)
 	n.nlink--
+	f.forget(n)
 	r.dir.touch()
 	return nil
 }
@@ -300,6 +302,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 func (f *Fs) detach(parent *node, base string, n *node) {
 	delete(parent.children, base)
 	n.nlink--
+	f.forget(n)
 	if n.isDir() {
 		parent.nlink--
 	}
@@ -360,6 +363,7 @@ func (f *Fs) removable(n *node) bool {
 func (f *Fs) release(n *node) {
 	for _, c := range n.children {
 		c.nlink--
+		f.forget(c)
 		f.release(c)
 	}
 }

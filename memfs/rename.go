@@ -74,6 +74,7 @@ func (f *Fs) rename(oldname, newname string) error {
 	delete(from.dir.children, from.base)
 	if to.n != nil {
 		to.n.nlink--
+		f.forget(to.n)
 		if to.n.isDir() {
 			to.dir.nlink--
 		}
@@ -85,6 +86,6 @@ func (f *Fs) rename(oldname, newname string) error {
 		to.dir.nlink++
 	}
 	from.dir.touch()
-	to.dir.touch()
+	to.dir.mtime = from.dir.mtime
 	return nil
 }
