@@ -52,7 +52,11 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 			err = syscall.EISDIR
 		}
 	} else {
-		r, err = f.resolve(name, map[bool]int{true: noFollow, false: follow}[excl])
+		mode := follow
+		if excl {
+			mode = noFollow // O_EXCL: a link, even dangling, exists
+		}
+		r, err = f.resolve(name, mode)
 	}
 	if err != nil {
 		return nil, pathErr("open", name, err)
