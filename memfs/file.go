@@ -46,6 +46,7 @@ func (h *File) Close() error {
 	if h.n == nil {
 		return pathErr("close", h.name, fs.ErrClosed)
 	}
+	h.fsys.opens.Add(-1)
 	if h.n.opens.Add(-1) == 0 && h.n.gone.Load() {
 		h.fsys.mu.Lock()
 		h.fsys.forget(h.n)

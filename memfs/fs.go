@@ -40,6 +40,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,6 +72,12 @@ type Fs struct {
 	root    *node
 	nextIno uint64
 	bufs    buffers
+	// What RemoveAll must walk a subtree for, counted so that it need
+	// not when there is none: directories the user may not read, write
+	// and search (restricted), links beyond the first of files
+	// (extraLinks), open handles (opens).
+	restricted, extraLinks int
+	opens                  atomic.Int64
 }
 
 // New returns an empty Fs (a root directory with mode 0o755) acting as a

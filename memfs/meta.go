@@ -45,7 +45,7 @@ func (f *Fs) Chmod(name string, mode fs.FileMode) error {
 		return pathErr("chmod", name, err)
 	}
 	const bits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
-	r.n.mode = r.n.mode&^bits | mode&bits
+	f.setMeta(r.n, func() { r.n.mode = r.n.mode&^bits | mode&bits })
 	return nil
 }
 
@@ -66,12 +66,14 @@ func (f *Fs) Chown(name string, uid, gid int) error {
 	if err != nil {
 		return pathErr("chown", name, err)
 	}
-	if uid != -1 {
-		r.n.uid = uid
-	}
-	if gid != -1 {
-		r.n.gid = gid
-	}
+	f.setMeta(r.n, func() {
+		if uid != -1 {
+			r.n.uid = uid
+		}
+		if gid != -1 {
+			r.n.gid = gid
+		}
+	})
 	return nil
 }
 
@@ -167,6 +169,7 @@ func (f *Fs) Link(oldname, newname string) error {
 		return linkErr("link", oldname, newname, err)
 	}
 	from.n.nlink++
+	f.extraLinks++
 	to.dir.children[to.base] = from.n
 	to.dir.touch()
 	return nil

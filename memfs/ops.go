@@ -96,6 +96,7 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		}
 	}
 	n.opens.Add(1)
+	f.opens.Add(1)
 	return &File{fsys: f, n: n, name: name, read: acc != os.O_WRONLY, write: acc != os.O_RDONLY,
 		append: flag&os.O_APPEND != 0}, nil
 }
@@ -127,6 +128,9 @@ func (f *Fs) Mkdir(name string, perm fs.FileMode) error {
 	}
 	d := f.newNode(fs.ModeDir | f.createMode(perm))
 	d.parent = r.dir
+	if f.isRestricted(d) {
+		f.restricted++
+	}
 	r.dir.children[r.base] = d
 	r.dir.nlink++
 	r.dir.mtime = d.mtime
@@ -212,8 +216,7 @@ func (f *Fs) unlink(r resolved) error {
 		return syscall.EACCES
 	}
 	delete(r.dir.children, r.base)
-	n.nlink--
-	f.forget(n)
+	f.unref(n)
 	r.dir.touch()
 	return nil
 }
@@ -269,9 +272,14 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		f.detach(parent, base, n)
 		return nil
 	}
-	// Fast path: the whole subtree may go at once.
-	if canUnlink && f.removable(n) {
-		f.release(n)
+	// Fast path: the whole subtree may go at once. It is walked only to
+	// check permissions where some directory is restricted, and to drop
+	// links where files have other names or open handles: else it is
+	// dropped as it is, whatever its size.
+	if canUnlink && (f.restricted == 0 || f.removable(n)) {
+		if f.restricted > 0 || f.extraLinks > 0 || f.opens.Load() > 0 {
+			f.release(n)
+		}
 		f.detach(parent, base, n)
 		return nil
 	}
@@ -305,8 +313,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 // detach removes the entry base, node n, from parent. f.mu held.
 func (f *Fs) detach(parent *node, base string, n *node) {
 	delete(parent.children, base)
-	n.nlink--
-	f.forget(n)
+	f.unref(n)
 	if n.isDir() {
 		parent.nlink--
 	}
@@ -366,8 +373,7 @@ func (f *Fs) removable(n *node) bool {
 // release drops the links the files below directory n hold. f.mu held.
 func (f *Fs) release(n *node) {
 	for _, c := range n.children {
-		c.nlink--
-		f.forget(c)
+		f.unref(c)
 		f.release(c)
 	}
 }

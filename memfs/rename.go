@@ -73,8 +73,7 @@ func (f *Fs) rename(oldname, newname string) error {
 	}
 	delete(from.dir.children, from.base)
 	if to.n != nil {
-		to.n.nlink--
-		f.forget(to.n)
+		f.unref(to.n)
 		if to.n.isDir() {
 			to.dir.nlink--
 		}
