@@ -220,3 +220,74 @@ func BenchmarkSuiteMemfs(b *testing.B) {
 		})
 	}
 }
+
+// contender is one side of a BenchmarkMemfsPaired pair.
+type contender struct {
+	name string
+	op   func() error
+}
+
+// BenchmarkMemfsPaired runs BenchmarkMemfs's acceptance pairs in one loop,
+// in rotating batches (as BenchmarkPaired does), so that a loaded machine
+// weighs on both sides alike. It reports "<name>-ns/op" (wall) and
+// "<name>-cpu-ns/op" for each contender.
+func BenchmarkMemfsPaired(b *testing.B) {
+	newWork := func(fsys afero.Fs) afero.Fs {
+		if err := fsys.MkdirAll("/work", 0o755); err != nil {
+			b.Fatal(err)
+		}
+		return fsys
+	}
+	mem, mm := newWork(memfs.New()), newWork(afero.NewMemMapFs())
+	data := make([]byte, 4<<10)
+	createRemove := func(fsys afero.Fs, create func() (afero.File, error)) func() error {
+		return func() error {
+			f, err := create()
+			if err != nil {
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+			return fsys.Remove(f.Name())
+		}
+	}
+	pairs := []struct {
+		name  string
+		impls [2]contender
+	}{
+		{"CreateTemp", [2]contender{
+			{"memfs-tempfs", createRemove(mem, func() (afero.File, error) { return tempfs.CreateTemp(mem, "/work", "bench-*") })},
+			{"MemMapFs-afero", createRemove(mm, func() (afero.File, error) { return afero.TempFile(mm, "/work", "bench-*") })},
+		}},
+		{"WriteFile4KiB", [2]contender{
+			{"memfs-tempfs", func() error { return tempfs.WriteFile(mem, "/work/target", data, 0o600) }},
+			{"MemMapFs-tempfs", func() error { return tempfs.WriteFile(mm, "/work/target", data, 0o600) }},
+		}},
+	}
+	for _, p := range pairs {
+		b.Run("op="+p.name, func(b *testing.B) {
+			const batch = 500
+			var wall, cpu [2]time.Duration
+			rounds := 0
+			for b.Loop() {
+				for k := range 2 {
+					i := (k + rounds) % 2
+					start, startCPU := time.Now(), processCPU()
+					for range batch {
+						if err := p.impls[i].op(); err != nil {
+							b.Fatalf("%s: %v", p.impls[i].name, err)
+						}
+					}
+					wall[i] += time.Since(start)
+					cpu[i] += processCPU() - startCPU
+				}
+				rounds++
+			}
+			for i, im := range p.impls {
+				b.ReportMetric(float64(wall[i])/float64(rounds*batch), im.name+"-ns/op")
+				b.ReportMetric(float64(cpu[i])/float64(rounds*batch), im.name+"-cpu-ns/op")
+			}
+		})
+	}
+}
