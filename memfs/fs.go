@@ -139,14 +139,22 @@ func linkErr(op, oldname, newname string, err error) error {
 // newNode returns a node of the given type and mode, owned by the Fs's
 // user. f.mu must be held for writing (or the node not yet shared).
 func (f *Fs) newNode(mode fs.FileMode) *node {
+	n := new(node)
+	f.initNode(n, mode)
+	return n
+}
+
+// initNode makes n a new node of the given type and mode. f.mu held for
+// writing.
+func (f *Fs) initNode(n *node, mode fs.FileMode) {
 	f.nextIno++
-	n := &node{mode: mode, uid: f.opts.UID, gid: f.opts.GID, ino: f.nextIno, nlink: 1, mtime: time.Now()}
+	n.mode, n.uid, n.gid, n.ino, n.nlink = mode, f.opts.UID, f.opts.GID, f.nextIno, 1
+	n.mtime = time.Now()
 	n.atime = n.mtime
 	if mode.IsDir() {
 		n.children = map[string]*node{}
 		n.nlink = 2
 	}
-	return n
 }
 
 // Access bits for may.

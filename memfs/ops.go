@@ -62,6 +62,7 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		return nil, pathErr("open", name, err)
 	}
 	n := r.n
+	var h *File
 	if n == nil {
 		switch {
 		case !create:
@@ -71,7 +72,13 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		case !f.may(r.dir, mayWrite|mayExec):
 			return nil, pathErr("open", name, syscall.EACCES)
 		}
-		n = f.newNode(f.createMode(perm))
+		// The new file and its first handle are one allocation.
+		both := new(struct {
+			n node
+			h File
+		})
+		n, h = &both.n, &both.h
+		f.initNode(n, f.createMode(perm))
 		r.dir.children[r.base] = n
 		r.dir.mtime = n.mtime
 	} else {
@@ -97,8 +104,12 @@ func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 	}
 	n.opens.Add(1)
 	f.opens.Add(1)
-	return &File{fsys: f, n: n, name: name, read: acc != os.O_WRONLY, write: acc != os.O_RDONLY,
-		append: flag&os.O_APPEND != 0}, nil
+	if h == nil {
+		h = new(File)
+	}
+	h.fsys, h.n, h.name = f, n, name
+	h.read, h.write, h.append = acc != os.O_WRONLY, acc != os.O_RDONLY, flag&os.O_APPEND != 0
+	return h, nil
 }
 
 // createMode is the mode of a new file or directory asked for with perm.
