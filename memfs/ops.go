@@ -32,17 +32,27 @@ func (f *Fs) Open(name string) (afero.File, error) {
 // can only be opened read-only (else syscall.EISDIR). The handle is a
 // [*File].
 func (f *Fs) OpenFile(name string, flag int, perm fs.FileMode) (afero.File, error) {
+	// No defer: this is the hottest path, and a conditional defer is not
+	// open-coded.
+	if flag&(os.O_CREATE|os.O_TRUNC) != 0 {
+		f.mu.Lock()
+		h, err := f.openFile(name, flag, perm)
+		f.mu.Unlock()
+		return h, err
+	}
+	f.mu.RLock()
+	h, err := f.openFile(name, flag, perm)
+	f.mu.RUnlock()
+	return h, err
+}
+
+// openFile is OpenFile with f.mu held: for writing if flag has O_CREATE or
+// O_TRUNC. It returns a nil interface on error.
+func (f *Fs) openFile(name string, flag int, perm fs.FileMode) (afero.File, error) {
 	create := flag&os.O_CREATE != 0
 	excl := create && flag&os.O_EXCL != 0
 	trunc := flag&os.O_TRUNC != 0
 	acc := flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR)
-	if create || trunc {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-	} else {
-		f.mu.RLock()
-		defer f.mu.RUnlock()
-	}
 	var r resolved
 	var err error
 	if create && strings.HasSuffix(toSlash(name), "/") {
