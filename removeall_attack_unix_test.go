@@ -148,19 +148,29 @@ func makeAttackTree(t *testing.T, tree string) {
 }
 
 // swapLoop turns tree/a from a directory into a link to ../outside and
-// back, as fast as it can, until stop is closed. Errors are expected (the
-// tree is being removed) and ignored.
+// back, as fast as it can, until stop is closed, keeping the link for a
+// few system calls each time (the walk by name needs it to last from its
+// Open of a to its Remove of a child). Errors are expected (the tree is
+// being removed) and ignored.
 func swapLoop(tree string, stop <-chan struct{}) {
-	a := filepath.Join(tree, "a")
+	a, moved := filepath.Join(tree, "a"), filepath.Join(tree, "a.moved")
+	outside := filepath.Join(filepath.Dir(tree), "outside")
 	for {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		os.Remove(a) // the directory, once the walk has emptied it
-		os.Symlink("../outside", a)
-		os.Remove(a)
 		os.Mkdir(a, 0o700)
+		os.Rename(a, moved)
+		os.Symlink("../outside", a)
+		for range 20 {
+			os.Lstat(outside)
+		}
+		os.Remove(a) // the link
+		os.Rename(moved, a)
+		for range 20 {
+			os.Lstat(outside)
+		}
 	}
 }
