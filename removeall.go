@@ -121,12 +121,18 @@ func emptyDir(fsys afero.Fs, dir string) error {
 		if err != nil {
 			return err
 		}
-		var n int
+		n, prev := 0, ""
 		for {
 			names, rerr := d.Readdirnames(dirPage)
 			if rerr != nil && rerr != io.EOF {
 				d.Close()
 				return rerr
+			}
+			if len(names) > 0 && names[0] == prev {
+				// The backend does not page (see tempNamesIn): this page
+				// failed already.
+				d.Close()
+				return firstErr
 			}
 			n = len(names)
 			failed := 0
@@ -141,6 +147,7 @@ func emptyDir(fsys afero.Fs, dir string) error {
 			if failed != dirPage || rerr == io.EOF {
 				break
 			}
+			prev = names[0]
 		}
 		if err := d.Close(); err != nil && firstErr == nil {
 			firstErr = err
