@@ -100,7 +100,7 @@ func removeTree(fsys afero.Fs, name string) error {
 				return err
 			}
 		}
-		if err := emptyDir(fsys, name); err != nil {
+		if err := clearDir(fsys, name); err != nil {
 			return err
 		}
 	}
@@ -110,11 +110,11 @@ func removeTree(fsys afero.Fs, name string) error {
 	return nil
 }
 
-// emptyDir removes what is in dir, reading it dirPage names at a time. As
+// clearDir removes what is in dir, reading it dirPage names at a time. As
 // in os.RemoveAll, the directory is opened afresh after each page that
 // removed something, since removing entries may make a directory stream
 // skip others; a page where every removal failed is stepped over.
-func emptyDir(fsys afero.Fs, dir string) error {
+func clearDir(fsys afero.Fs, dir string) error {
 	var firstErr error
 	for {
 		d, err := fsys.Open(dir)

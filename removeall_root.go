@@ -62,5 +62,5 @@ func emptyRootDir(parent *os.Root, base string, fi fs.FileInfo) error {
 		}
 		return err
 	}
-	return emptyDir(&RootFs{root: tree}, string(os.PathSeparator))
+	return clearDir(&RootFs{root: tree}, string(os.PathSeparator))
 }
