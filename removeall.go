@@ -110,7 +110,7 @@ func removeTree(fsys afero.Fs, name string) error {
 	return nil
 }
 
-// clearDir removes what is in dir, reading it dirPage names at a time. As
+// clearDir removes what is in dir, reading it a page at a time. As
 // in os.RemoveAll, the directory is opened afresh after each page that
 // removed something, since removing entries may make a directory stream
 // skip others; a page where every removal failed is stepped over.
@@ -121,9 +121,9 @@ func clearDir(fsys afero.Fs, dir string) error {
 		if err != nil {
 			return err
 		}
-		n, prev := 0, ""
+		page, n, prev := pageSize(d), 0, ""
 		for {
-			names, rerr := d.Readdirnames(dirPage)
+			names, rerr := d.Readdirnames(page)
 			if rerr != nil && rerr != io.EOF {
 				d.Close()
 				return rerr
@@ -144,7 +144,7 @@ func clearDir(fsys afero.Fs, dir string) error {
 					}
 				}
 			}
-			if failed != dirPage || rerr == io.EOF {
+			if page < 0 || failed != page || rerr == io.EOF {
 				break
 			}
 			prev = names[0]
@@ -152,7 +152,7 @@ func clearDir(fsys afero.Fs, dir string) error {
 		if err := d.Close(); err != nil && firstErr == nil {
 			firstErr = err
 		}
-		if n < dirPage {
+		if page < 0 || n < page {
 			return firstErr
 		}
 	}

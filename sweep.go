@@ -66,7 +66,7 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 }
 
 // tempNamesIn returns the names in dir that [IsTempName] accepts, reading
-// the directory dirPage names at a time. The directory is read to its end
+// the directory a page at a time (see pageSize). The directory is read to its end
 // before anything is removed, so that no removal can make the listing skip
 // a name. A backend that does not page (afero's sftpfs returns the first n
 // names on every call, never io.EOF) shows itself by starting a page with
@@ -78,7 +78,7 @@ func tempNamesIn(fsys afero.Fs, dir string) ([]string, error) {
 		return nil, err
 	}
 	var found []string
-	n, prev := dirPage, ""
+	n, prev := pageSize(d), ""
 	for {
 		names, err := d.Readdirnames(n)
 		if n > 0 && len(names) > 0 && names[0] == prev {

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+	"github.com/spf13/afero/mem"
 )
 
 // DirSyncer is an optional interface for an [afero.Fs] that can make the
@@ -427,4 +428,18 @@ func hostParent(fsys afero.Fs, name string) (parent *os.Root, base string, ok bo
 		return nil, "", true, rootCause(err)
 	}
 	return parent, base, true, nil
+}
+
+// pageSize returns how many names to ask the directory d for at a time:
+// dirPage, or -1 (all at once) for afero's memory files (MemMapFs, also
+// under a BasePathFs), whose every Readdir call sorts the whole directory
+// afresh: paging would cost a sort per page and save no memory.
+func pageSize(d afero.File) int {
+	if b, ok := d.(*afero.BasePathFile); ok {
+		d = b.File
+	}
+	if _, ok := d.(*mem.File); ok {
+		return -1
+	}
+	return dirPage
 }
