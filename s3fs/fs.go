@@ -81,6 +81,15 @@ type Options struct {
 	// Spool is the Fs holding the local temporary files of files opened
 	// for writing (default: the host's, in os.TempDir()).
 	Spool afero.Fs
+	// NoDirChecks skips the two POSIX checks of a create (of a file, a
+	// directory or a Replace): that the parent directory exists and that
+	// no directory has the name. That is S3's own behaviour, and saves
+	// the ListObjectsV2 the checks cost, so that tempfs.WriteFile is one
+	// PutObject; but a write then creates its parent prefix implicitly,
+	// and a file and a directory may share a name. [Fs.StrictPOSIX] still
+	// returns true, so that tempfs does not add the checks back: with
+	// NoDirChecks the caller opts out of that part of its contract.
+	NoDirChecks bool
 }
 
 // Fs is an [afero.Fs] over one bucket. It also implements
@@ -314,6 +323,9 @@ func parentKey(k string) string {
 // the check costs the time of one request (none for the parent when it
 // is the root).
 func (f *Fs) checkNew(k string) error {
+	if f.opts.NoDirChecks {
+		return nil
+	}
 	parent := parentKey(k)
 	parentErr := make(chan error, 1)
 	if parent == "" {
