@@ -201,3 +201,6 @@ func TestSweepStale(t *testing.T) {
 	_, err = fsys.SweepStale("/nul\x00", cut)
 	requirePathErr(t, err, "sweep", "/nul\x00", fs.ErrInvalid)
 }
+
+// farFuture is a cut-off after every upload a test starts.
+var farFuture = time.Now().Add(24 * time.Hour)
