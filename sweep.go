@@ -56,21 +56,3 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 	}
 	return removed, nil
 }
-
-// IsTempName reports whether the file name (one path element) is named as
-// the temp files of this package's atomic writes are:
-// ".<base>.tempfs-<13 letters or digits>.tmp". [Sweep] removes such files;
-// a file watcher can use it to ignore writes in progress.
-func IsTempName(name string) bool {
-	rest, ok := strings.CutSuffix(name, tempSuffix)
-	if !ok || len(rest) < 1+1+len(tempMarker)+randLen || name[0] != '.' {
-		return false
-	}
-	random := rest[len(rest)-randLen:]
-	for i := 0; i < len(random); i++ {
-		if strings.IndexByte(randAlphabet, random[i]) < 0 {
-			return false
-		}
-	}
-	return strings.HasSuffix(rest[:len(rest)-randLen], tempMarker)
-}

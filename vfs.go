@@ -108,12 +108,13 @@ func TempDir(fsys afero.Fs) (string, error) {
 	if fsys == nil {
 		return "", &fs.PathError{Op: op, Path: "", Err: errNilFs}
 	}
+	host := probe(fsys).host
 	dir := virtualTempDir
-	if isHostFs(fsys) {
+	if host {
 		dir = os.TempDir()
 	}
 	fi, err := fsys.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) && !isHostFs(fsys) {
+	if errors.Is(err, fs.ErrNotExist) && !host {
 		if err = fsys.MkdirAll(dir, 0o700); err == nil {
 			fi, err = fsys.Stat(dir)
 		}
@@ -127,23 +128,132 @@ func TempDir(fsys afero.Fs) (string, error) {
 	return dir, nil
 }
 
-// isHostFs reports whether names given to fsys are host paths.
-func isHostFs(fsys afero.Fs) bool {
-	_, ok := fsys.(*afero.OsFs)
-	return ok
+// backend is what tempfs knows of an Fs, read once per call by [probe]:
+// the one place that looks at concrete afero types. The rest of the
+// package asks it, so that a fast path it allows only skips a call and
+// never changes an outcome.
+type backend struct {
+	fsys afero.Fs
+	// host: names are host paths (OsFs).
+	host bool
+	// strict: the Fs keeps the POSIX creation rules (see [StrictFs]), so
+	// tempfs need not check a directory before creating in it.
+	strict bool
+	// mkdirExcl: Mkdir fails with fs.ErrExist for an existing name,
+	// atomically, so MkdirTemp need not look first.
+	mkdirExcl bool
+	// base: a BasePathFs, whose names tempfs walks itself (basepath.go).
+	base *afero.BasePathFs
+	// confined: names cannot leave a root; absolute link targets and ".."
+	// above the root are refused ([RootFs]).
+	confined bool
+	// noDirSync: syncing a directory is a no-op (MemMapFs, Windows).
+	noDirSync bool
+	// replacer: writes go through the Fs's own atomic replace.
+	replacer AtomicReplacer
 }
 
-// isStrict reports whether fsys is known to keep POSIX semantics for
-// creation, so that tempfs can skip its own checks: the host OS, or an Fs
-// that says so through [StrictFs].
-func isStrict(fsys afero.Fs) bool {
+// probe reads what tempfs needs to know of fsys.
+func probe(fsys afero.Fs) backend {
+	b := backend{fsys: fsys, noDirSync: runtime.GOOS == "windows"}
 	switch f := fsys.(type) {
 	case *afero.OsFs:
-		return true
-	case StrictFs:
-		return f.StrictPOSIX()
+		b.host, b.strict, b.mkdirExcl = true, true, true
+	case *afero.MemMapFs:
+		// Mkdir checks under MemMapFs's lock, though MemMapFs creates
+		// missing parents and so is not strict.
+		b.mkdirExcl, b.noDirSync = true, true
+	case *afero.BasePathFs:
+		b.base = f
+	case *RootFs:
+		b.confined = true
 	}
-	return false
+	if s, ok := fsys.(StrictFs); ok && s.StrictPOSIX() {
+		b.strict, b.mkdirExcl = true, true
+	}
+	b.replacer, _ = fsys.(AtomicReplacer)
+	return b
+}
+
+// syncDir makes the entries of dir durable, as far as the Fs can: its
+// [DirSyncer], else an open directory's Sync.
+func (b backend) syncDir(dir string) error {
+	if ds, ok := b.fsys.(DirSyncer); ok {
+		return ds.SyncDir(dir)
+	}
+	if b.noDirSync {
+		return nil
+	}
+	d, err := b.fsys.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// link makes newname a hard link to oldname, failing with an error
+// wrapping fs.ErrExist if newname exists, atomically; errors.ErrUnsupported
+// where the Fs has no hard links tempfs knows of.
+func (b backend) link(oldname, newname string) error {
+	if l, ok := b.fsys.(HardLinker); ok {
+		return l.Link(oldname, newname)
+	}
+	if b.host {
+		return os.Link(oldname, newname)
+	}
+	return errors.ErrUnsupported
+}
+
+// file wraps a file the Fs opened, where its errors would show host paths
+// (a BasePathFs's do).
+func (b backend) file(f afero.File) afero.File {
+	if b.base != nil {
+		return &virtualFile{f: f, name: f.Name()}
+	}
+	return f
+}
+
+// checkDir returns nil if dir is an existing directory of the Fs, else the
+// cause (for the caller to wrap with its own op and path). It guards
+// backends that create missing parents on the fly (MemMapFs).
+func (b backend) checkDir(dir string) error {
+	fi, err := b.fsys.Stat(dir)
+	if err != nil {
+		return cause(err)
+	}
+	if !fi.IsDir() {
+		return syscall.ENOTDIR
+	}
+	return nil
+}
+
+// emptyDir reports whether dir is a directory with nothing in it. It reads
+// the directory rather than trusting Remove, which removes a non-empty
+// directory on MemMapFs.
+func (b backend) emptyDir(dir string) bool {
+	d, err := b.fsys.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	names, err := d.Readdirnames(1)
+	return len(names) == 0 && (err == nil || errors.Is(err, io.EOF))
+}
+
+// refine turns the error of a create in dir into the one the OS gives:
+// where the Fs says "not exist" for a parent that is a file (SFTP does),
+// it is ENOTDIR. It costs a Stat only on that error path.
+func (b backend) refine(dir string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		if fi, serr := b.fsys.Stat(dir); serr == nil && !fi.IsDir() {
+			return syscall.ENOTDIR
+		}
+	}
+	return err
 }
 
 // StrictFs is an optional interface for an [afero.Fs] that keeps the
@@ -161,51 +271,6 @@ func isStrict(fsys afero.Fs) bool {
 // at once.
 type StrictFs interface {
 	StrictPOSIX() bool
-}
-
-// checkDir returns nil if dir is an existing directory of fsys, else the
-// cause (for the caller to wrap with its own op and path). It guards
-// backends that create missing parents on the fly (MemMapFs).
-func checkDir(fsys afero.Fs, dir string) error {
-	fi, err := fsys.Stat(dir)
-	if err != nil {
-		return cause(err)
-	}
-	if !fi.IsDir() {
-		return syscall.ENOTDIR
-	}
-	return nil
-}
-
-// syncDir makes the entries of dir durable, as far as fsys can.
-func syncDir(fsys afero.Fs, dir string) error {
-	if ds, ok := fsys.(DirSyncer); ok {
-		return ds.SyncDir(dir)
-	}
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	if _, ok := fsys.(*afero.MemMapFs); ok {
-		return nil
-	}
-	d, err := fsys.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// lstat is Lstat where fsys has it, else Stat.
-func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
-	if l, ok := fsys.(afero.Lstater); ok {
-		fi, _, err := l.LstatIfPossible(name)
-		return fi, err
-	}
-	return fsys.Stat(name)
 }
 
 var errNilFs = fmt.Errorf("nil afero.Fs: %w", fs.ErrInvalid)
@@ -303,4 +368,13 @@ type Replacement interface {
 // once.
 type StaleSweeper interface {
 	SweepStale(dir string, before time.Time) ([]string, error)
+}
+
+// lstat is Lstat where fsys has it, else Stat.
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		fi, _, err := l.LstatIfPossible(name)
+		return fi, err
+	}
+	return fsys.Stat(name)
 }

@@ -50,10 +50,11 @@ func ExampleFaultFs() {
 	}
 	// Output:
 	// true
-	// 0 openfile
-	// 1 write
-	// 2 close
-	// 3 remove
+	// 0 lstat
+	// 1 openfile
+	// 2 write
+	// 3 close
+	// 4 remove
 }
 
 // CheckFs tells which of the semantics tempfs relies on a backend lacks.
