@@ -179,7 +179,11 @@ func testDirIsFile(t *testing.T, b Backend) {
 // directory give 32,000 distinct names and no error.
 func testUniqueness(t *testing.T, b Backend) {
 	fsys, dir := b.New(t)
-	const workers, each = 8, 2000
+	const workers = 8
+	each := 2000
+	if b.OpsPerWorker > 0 {
+		each = b.OpsPerWorker
+	}
 	var (
 		mu   sync.Mutex
 		seen = make(map[string]bool, 2*workers*each)
