@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tempfs-go/tempfs"
 	"github.com/tempfs-go/tempfs/s3fs"
 )
 
@@ -171,9 +172,30 @@ func runFaults(t *testing.T, writes map[string]writeFn) {
 	}
 }
 
-func TestFaultsReplace(t *testing.T) {
+// TestFaults fails every request of tempfs's WriteFile, WriteReader and
+// PendingFile on s3fs (and of s3fs's own Replace), small and multipart.
+func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fails every request of multipart writes in turn; skipped with -short")
 	}
-	runFaults(t, map[string]writeFn{"Replace": replaceWrite})
+	runFaults(t, map[string]writeFn{
+		"Replace": replaceWrite,
+		"WriteFile": func(fsys afero.Fs, name string, data []byte) error {
+			return tempfs.WriteFile(fsys, name, data, 0o600)
+		},
+		"WriteReader": func(fsys afero.Fs, name string, data []byte) error {
+			return tempfs.WriteReader(fsys, name, bytes.NewReader(data), 0o600)
+		},
+		"PendingFile": func(fsys afero.Fs, name string, data []byte) error {
+			p, err := tempfs.NewPendingFile(fsys, name)
+			if err != nil {
+				return err
+			}
+			defer p.Cleanup()
+			if _, err := p.Write(data); err != nil {
+				return err
+			}
+			return p.Commit()
+		},
+	})
 }
