@@ -88,8 +88,11 @@ func (m *mibReader) Read(p []byte) (int, error) {
 // childMain streams version 2 (64 MiB) to the key, stopping at every
 // event, and exits 0 once it is committed.
 func childMain() int {
-	if os.Getenv(childEnv) == "race" {
+	switch os.Getenv(childEnv) {
+	case "race":
 		return raceChild()
+	case "rss":
+		return rssChild()
 	}
 	s := &stepper{in: bufio.NewReader(os.Stdin), out: os.Stdout}
 	c := clientFor(os.Getenv(childEndpoint), clientOpts{transport: func(rt http.RoundTripper) http.RoundTripper { s.rt = rt; return s }})
