@@ -11,6 +11,7 @@ import (
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 
+	"github.com/tempfs-go/tempfs"
 	"github.com/tempfs-go/tempfs/s3fs"
 )
 
@@ -105,20 +106,7 @@ func childMain() int {
 	return 0
 }
 
-// childWrite is the write under test: what tempfs.WriteReader does on
-// this Fs.
+// childWrite is the write under test.
 func childWrite(fsys *s3fs.Fs, name string, src io.Reader) error {
-	r, err := fsys.Replace(name, 0o600, false)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(r, src); err != nil {
-		r.Abort()
-		return err
-	}
-	if err := r.Commit(); err != nil {
-		r.Abort()
-		return err
-	}
-	return nil
+	return tempfs.WriteReader(fsys, name, src, 0o600)
 }

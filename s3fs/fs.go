@@ -45,6 +45,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -109,6 +110,9 @@ type Fs struct {
 	client *s3.Client
 	bucket string
 	opts   Options
+
+	mu      sync.Mutex
+	writers map[*writeFile]struct{} // files open for writing
 }
 
 var (
@@ -502,4 +506,42 @@ func (f *Fs) Create(name string) (afero.File, error) {
 // Open is OpenFile(name, O_RDONLY, 0).
 func (f *Fs) Open(name string) (afero.File, error) {
 	return f.OpenFile(name, os.O_RDONLY, 0)
+}
+
+// track records w as open for writing, so that a Remove of its name
+// unlinks it.
+func (f *Fs) track(w *writeFile) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.writers == nil {
+		f.writers = map[*writeFile]struct{}{}
+	}
+	f.writers[w] = struct{}{}
+}
+
+func (f *Fs) untrack(w *writeFile) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.writers, w)
+}
+
+// unlink marks the files open for writing at key k (and, with tree, under
+// k/) as removed: as after unlink(2), their Sync and Close no longer
+// upload, so a removed file does not come back when its handle is closed.
+// Only handles of this Fs are known; another client's are not.
+func (f *Fs) unlink(k string, tree bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for w := range f.writers {
+		if w.key == k || (tree && strings.HasPrefix(w.key, prefixOf(k))) {
+			w.unlinked = true
+		}
+	}
+}
+
+// isUnlinked reports whether w's name was removed through this Fs.
+func (f *Fs) isUnlinked(w *writeFile) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return w.unlinked
 }

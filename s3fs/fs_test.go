@@ -281,3 +281,31 @@ func TestOpenFileModes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 41, "Chmod changed the content")
 }
+
+// TestRemoveWhileOpen: as after unlink(2), a file removed (or removed
+// with its directory) while open for writing does not come back when the
+// handle is synced or closed.
+func TestRemoveWhileOpen(t *testing.T) {
+	fsys, _, _ := newFs(t, clientOpts{}, s3fs.Options{})
+	require.NoError(t, fsys.Mkdir("/d", 0o755))
+	for _, tc := range []struct {
+		name   string
+		remove func() error
+	}{
+		{"Remove", func() error { return fsys.Remove("/d/f") }},
+		{"RemoveAll", func() error { return fsys.RemoveAll("/d") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, fsys.MkdirAll("/d", 0o755))
+			f, err := fsys.Create("/d/f")
+			require.NoError(t, err)
+			_, err = f.WriteString("data")
+			require.NoError(t, err)
+			require.NoError(t, tc.remove())
+			require.NoError(t, f.Sync())
+			require.NoError(t, f.Close())
+			_, err = fsys.Stat("/d/f")
+			assert.ErrorIs(t, err, fs.ErrNotExist, "the removed file came back")
+		})
+	}
+}

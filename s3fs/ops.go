@@ -92,7 +92,11 @@ func (f *Fs) Remove(name string) error {
 		return pathErr(op, name, err)
 	}
 	if !fi.IsDir() {
-		return pathErr(op, name, f.deleteKey(k))
+		if err := f.deleteKey(k); err != nil {
+			return pathErr(op, name, err)
+		}
+		f.unlink(k, false)
+		return nil
 	}
 	if k == "" {
 		return pathErr(op, name, errNotEmpty)
@@ -125,6 +129,7 @@ func (f *Fs) RemoveAll(name string) error {
 	if err != nil {
 		return pathErr(op, name, err)
 	}
+	f.unlink(k, true)
 	if k != "" {
 		if err := f.deleteKey(k); err != nil && !isNotFound(err) {
 			return pathErr(op, name, err)
@@ -227,7 +232,11 @@ func (f *Fs) rename(oldname, newname string) error {
 	}); err != nil {
 		return err
 	}
-	return f.deleteKey(ok)
+	if err := f.deleteKey(ok); err != nil {
+		return err
+	}
+	f.unlink(ok, false)
+	return nil
 }
 
 var errRenameDir = fmt.Errorf("s3fs cannot rename a directory (every key under it would be copied): %w", errors.ErrUnsupported)

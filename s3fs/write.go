@@ -28,6 +28,7 @@ func (f *Fs) openWrite(name, k string, flag int, perm fs.FileMode) (*writeFile, 
 			return nil, err
 		}
 		w.buf = tempfs.NewSpooledFile(f.opts.Spool, f.opts.SpoolSize)
+		f.track(w)
 		return w, nil
 	}
 	var body io.ReadCloser
@@ -77,6 +78,7 @@ func (f *Fs) openWrite(name, k string, flag int, perm fs.FileMode) (*writeFile, 
 		w.buf.Close()
 		return nil, err
 	}
+	f.track(w)
 	return w, nil
 }
 
@@ -104,6 +106,7 @@ type writeFile struct {
 	appendMode bool
 	dirty      bool
 	closed     bool
+	unlinked   bool // its name was removed (guarded by fs.mu)
 	mtime      time.Time
 }
 
@@ -194,8 +197,9 @@ func (w *writeFile) Stat() (fs.FileInfo, error) {
 }
 
 // Sync uploads the content written so far with one PutObject (none if
-// nothing changed since the last upload). When it returns nil, the object
-// holds that content, durably.
+// nothing changed since the last upload, or if the name was removed
+// through this Fs meanwhile). When it returns nil, the object holds that
+// content, durably.
 func (w *writeFile) Sync() error {
 	if err := w.check("sync"); err != nil {
 		return err
@@ -204,7 +208,7 @@ func (w *writeFile) Sync() error {
 }
 
 func (w *writeFile) upload() error {
-	if !w.dirty {
+	if !w.dirty || w.fs.isUnlinked(w) {
 		return nil
 	}
 	size := w.buf.Size()
@@ -227,6 +231,7 @@ func (w *writeFile) Close() error {
 		return err
 	}
 	w.closed = true
+	defer w.fs.untrack(w)
 	err := w.upload()
 	if cerr := w.buf.Close(); err == nil {
 		err = cerr
