@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/spf13/afero"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -308,4 +309,23 @@ func TestRemoveWhileOpen(t *testing.T) {
 			assert.ErrorIs(t, err, fs.ErrNotExist, "the removed file came back")
 		})
 	}
+}
+
+// TestAccessDenied: a request the server refuses (403, a wrong secret)
+// is fs.ErrPermission, with the caller's path, and keeps the SDK's error.
+func TestAccessDenied(t *testing.T) {
+	_, _, bucket := newFs(t, clientOpts{}, s3fs.Options{})
+	bad := s3.New(s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(server(t).endpoint), UsePathStyle: true,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: "wrong"}, nil
+		}),
+	})
+	fsys := s3fs.New(bad, bucket)
+	_, err := fsys.Stat("/x")
+	requirePathErr(t, err, "stat", "/x", fs.ErrPermission)
+	err = afero.WriteFile(fsys, "/x", []byte("x"), 0o600)
+	requirePathErr(t, err, "open", "/x", fs.ErrPermission)
+	var api smithy.APIError
+	assert.ErrorAs(t, err, &api, "the SDK's error is not wrapped")
 }

@@ -3,7 +3,6 @@ package s3fs_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -223,10 +222,4 @@ func (c *counter) take() map[string]int {
 		ops = map[string]int{}
 	}
 	return ops
-}
-
-// drain reads and closes a body.
-func drain(rc io.ReadCloser) {
-	io.Copy(io.Discard, rc)
-	rc.Close()
 }
