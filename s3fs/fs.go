@@ -30,8 +30,9 @@
 // a request where S3 would not check it; docs/s3.md lists the requests
 // every call makes.
 //
-// Permission bits are kept in the object's user metadata (x-amz-meta-mode)
-// but not enforced: S3 decides access with its own policies. There is no
+// Permission bits are kept in the object's user metadata (x-amz-meta-mode;
+// nothing for the defaults, 0o644 for files and 0o755 for directories) but
+// not enforced: S3 decides access with its own policies. There is no
 // umask, no owner, no symbolic link and no hard link.
 package s3fs
 
@@ -200,9 +201,23 @@ func (f *Fs) fileKey(name string) (string, error) {
 // metaMode is the user-metadata name that holds permission bits.
 const metaMode = "mode"
 
-// modeMeta returns the metadata for permission bits perm.
-func modeMeta(perm fs.FileMode) map[string]string {
-	return map[string]string{metaMode: "0" + strconv.FormatUint(uint64(perm.Perm()), 8)}
+// modeMeta returns the metadata for permission bits perm of a file (or,
+// with dir, of a directory's marker): none when perm is the default that
+// an object without metadata reports, which saves a header (and, on some
+// servers, an extended attribute) per write.
+func modeMeta(perm fs.FileMode, dir bool) map[string]string {
+	def := defFileMode
+	if dir {
+		def = defDirMode
+	}
+	if perm.Perm() == def {
+		return nil
+	}
+	return map[string]string{metaMode: modeString(perm)}
+}
+
+func modeString(perm fs.FileMode) string {
+	return "0" + strconv.FormatUint(uint64(perm.Perm()), 8)
 }
 
 // parseMode returns the permission bits in meta, or def.
@@ -402,7 +417,7 @@ func (f *Fs) mkdir(k string, perm fs.FileMode) error {
 func (f *Fs) putMarker(k string, perm fs.FileMode, excl bool) error {
 	in := &s3.PutObjectInput{
 		Bucket: &f.bucket, Key: aws.String(k + "/"), Body: strings.NewReader(""),
-		ContentLength: aws.Int64(0), Metadata: modeMeta(perm),
+		ContentLength: aws.Int64(0), Metadata: modeMeta(perm, true),
 	}
 	if excl {
 		in.IfNoneMatch = aws.String("*")
@@ -468,7 +483,7 @@ func (f *Fs) Chmod(name string, mode fs.FileMode) error {
 	if meta == nil {
 		meta = map[string]string{}
 	}
-	meta[metaMode] = modeMeta(mode)[metaMode]
+	meta[metaMode] = modeString(mode)
 	_, err = f.client.CopyObject(ctx(), &s3.CopyObjectInput{
 		Bucket: &f.bucket, Key: aws.String(k), CopySource: aws.String(copySource(f.bucket, k)),
 		Metadata: meta, MetadataDirective: "REPLACE", ContentType: head.ContentType,

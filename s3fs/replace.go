@@ -127,7 +127,7 @@ func (r *replacement) takeBuf(hint int) []byte {
 func (r *replacement) sendPart() error {
 	if r.uploadID == "" {
 		out, err := r.fs.client.CreateMultipartUpload(ctx(), &s3.CreateMultipartUploadInput{
-			Bucket: &r.fs.bucket, Key: aws.String(r.key), Metadata: modeMeta(r.perm),
+			Bucket: &r.fs.bucket, Key: aws.String(r.key), Metadata: modeMeta(r.perm, false),
 			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32,
 		})
 		if err != nil {
@@ -184,7 +184,7 @@ func (r *replacement) commit() error {
 		return r.retry(func() error {
 			in := &s3.PutObjectInput{
 				Bucket: &r.fs.bucket, Key: aws.String(r.key), Body: bytes.NewReader(r.buf),
-				ContentLength: aws.Int64(int64(len(r.buf))), Metadata: modeMeta(r.perm),
+				ContentLength: aws.Int64(int64(len(r.buf))), Metadata: modeMeta(r.perm, false),
 			}
 			if r.noClobber {
 				in.IfNoneMatch = aws.String("*")

@@ -90,7 +90,7 @@ func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 func (f *Fs) putEmpty(k string, perm fs.FileMode) error {
 	_, err := f.client.PutObject(ctx(), &s3.PutObjectInput{
 		Bucket: &f.bucket, Key: aws.String(k), Body: strings.NewReader(""), ContentLength: aws.Int64(0),
-		Metadata: modeMeta(perm), IfNoneMatch: aws.String("*"),
+		Metadata: modeMeta(perm, false), IfNoneMatch: aws.String("*"),
 	})
 	return err
 }
@@ -214,7 +214,7 @@ func (w *writeFile) upload() error {
 	size := w.buf.Size()
 	_, err := w.fs.client.PutObject(ctx(), &s3.PutObjectInput{
 		Bucket: &w.fs.bucket, Key: aws.String(w.key), Body: io.NewSectionReader(w.buf, 0, size),
-		ContentLength: aws.Int64(size), Metadata: modeMeta(w.mode),
+		ContentLength: aws.Int64(size), Metadata: modeMeta(w.mode, false),
 	})
 	if err != nil {
 		return err
