@@ -16,12 +16,13 @@ import (
 type Option interface{ apply(*config) }
 
 type config struct {
-	noSync         bool // skip every fsync: atomic, not durable
-	existingPerms  bool // take the mode of an existing target
-	createParents  bool // MkdirAll the target's directory
-	followSymlinks bool // replace the file a symlink at the target points to
-	allowNonAtomic bool // remove-then-rename where Rename cannot replace
-	noClobber      bool // create the target only if it does not exist
+	noSync         bool         // skip every fsync: atomic, not durable
+	perm           *fs.FileMode // WithPermissions / WithStaticPermissions
+	staticPerm     bool         // perm is exact, not before umask
+	createParents  bool         // MkdirAll the target's directory
+	followSymlinks bool         // replace the file a symlink at the target points to
+	allowNonAtomic bool         // remove-then-rename where Rename cannot replace
+	noClobber      bool         // create the target only if it does not exist
 	// test-only mutations, set from export_test.go
 	skipFileSync, skipDirSync bool
 }
@@ -37,12 +38,31 @@ func (f optionFunc) apply(c *config) { f(c) }
 // lets the write go on over backends that cannot sync (see [Guarantees]).
 func NoSync() Option { return optionFunc(func(c *config) { c.noSync = true }) }
 
-// WithExistingPermissions gives the new file the permission bits of the
-// file it replaces, as renameio's option of the same name does; the perm
-// argument is used only when the target does not exist. The mode is set
-// exactly, without the umask.
-func WithExistingPermissions() Option {
-	return optionFunc(func(c *config) { c.existingPerms = true })
+// WithExistingPermissions is the default and does nothing; it is kept so
+// that code written for earlier versions compiles. An existing target keeps
+// its permission bits (exactly, without the umask) and, where the process
+// may, its owner: see [WriteFile].
+//
+// Deprecated: an existing target's mode is kept unless [WithPermissions] or
+// [WithStaticPermissions] says otherwise.
+func WithExistingPermissions() Option { return optionFunc(func(*config) {}) }
+
+// WithPermissions gives the written file the mode perm before the umask,
+// whether or not the target existed (by default an existing target keeps
+// its own mode); it overrides the perm argument of [WriteFile] and
+// [WriteReader] and the 0o600 of [NewPendingFile]. The owner of an existing
+// target is still kept. Of WithPermissions and [WithStaticPermissions], the
+// last one given wins.
+func WithPermissions(perm fs.FileMode) Option {
+	return optionFunc(func(c *config) { c.perm, c.staticPerm = &perm, false })
+}
+
+// WithStaticPermissions gives the written file exactly the mode perm,
+// ignoring the umask (a chmod after the create), whether or not the target
+// existed. Of [WithPermissions] and WithStaticPermissions, the last one
+// given wins.
+func WithStaticPermissions(perm fs.FileMode) Option {
+	return optionFunc(func(c *config) { c.perm, c.staticPerm = &perm, true })
 }
 
 // CreateParents creates the target's missing parent directories, with mode

@@ -19,7 +19,7 @@ import (
 // successful Persist, only closes. A File is not safe for concurrent use
 // except as its backend's files are.
 type File struct {
-	afero.File
+	file afero.File // the open temp file; nil in a zero File
 	fsys afero.Fs
 	name string // as the caller sees it
 	path string // what Close removes: name, made absolute on the host
@@ -38,7 +38,7 @@ func NewFile(fsys afero.Fs, dir, pattern string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{File: f, fsys: fsys, name: f.Name(), path: hostAbs(fsys, f.Name())}, nil
+	return &File{file: f, fsys: fsys, name: f.Name(), path: hostAbs(fsys, f.Name())}, nil
 }
 
 // hostAbs makes a relative host path absolute, so that it keeps naming the
@@ -77,14 +77,14 @@ func (f *File) Keep() string {
 // reports both errors (joined). A file that is already gone is not an
 // error. Calls after the first return nil.
 func (f *File) Close() error {
-	if f == nil || f.File == nil {
+	if f == nil || f.file == nil {
 		return &fs.PathError{Op: "close", Err: fs.ErrInvalid}
 	}
 	if f.done {
 		return nil
 	}
 	f.done = true
-	err := wrapErr("close", f.name, f.File.Close())
+	err := wrapErr("close", f.name, f.file.Close())
 	if f.kept {
 		return err
 	}
@@ -130,13 +130,13 @@ func (f *File) PersistNoClobber(target string) error {
 }
 
 func (f *File) persist(op, target string, noClobber bool) error {
-	if f == nil || f.File == nil {
+	if f == nil || f.file == nil {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrInvalid}
 	}
 	if f.done {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrClosed}
 	}
-	r := replacer{b: probe(f.fsys), op: op, name: target, target: target}
+	r := replacer{b: probe(f.fsys), op: op, name: target, target: target, asIs: true}
 	if err := r.prepare(noClobber); err != nil {
 		return err
 	}
@@ -144,11 +144,11 @@ func (f *File) persist(op, target string, noClobber bool) error {
 		return f.persistObject(&r, noClobber)
 	}
 	// The offset, to hand the file back as it was if the move fails.
-	off, err := f.File.Seek(0, io.SeekCurrent)
+	off, err := f.file.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return r.errorf("", err)
 	}
-	t := &tempFile{f: f.File, name: f.path}
+	t := &tempFile{f: f.file, name: f.path}
 	moved, err := r.commit(t, noClobber)
 	if err != nil && !moved {
 		if t.closed {
@@ -171,27 +171,27 @@ func (f *File) reopen(off int64) error {
 		nf.Close()
 		return fmt.Errorf("reopen temp file: %w", cause(err))
 	}
-	f.File = probe(f.fsys).file(nf)
+	f.file = probe(f.fsys).file(nf)
 	return nil
 }
 
 // persistObject copies the file's content to target through the Fs's own
 // atomic replace, then closes and removes the temp file.
 func (f *File) persistObject(r *replacer, noClobber bool) error {
-	off, err := f.File.Seek(0, io.SeekCurrent)
+	off, err := f.file.Seek(0, io.SeekCurrent)
 	if err == nil {
-		_, err = f.File.Seek(0, io.SeekStart)
+		_, err = f.file.Seek(0, io.SeekStart)
 	}
 	if err != nil {
 		return r.errorf("", err)
 	}
 	mode := fs.FileMode(0o600)
-	if fi, serr := f.File.Stat(); serr == nil {
+	if fi, serr := f.file.Stat(); serr == nil {
 		mode = fi.Mode().Perm()
 	}
 	obj, err := r.b.replacer.Replace(r.target, mode, noClobber)
 	if err == nil {
-		if _, err = io.Copy(obj, f.File); err == nil {
+		if _, err = io.Copy(obj, f.file); err == nil {
 			err = obj.Commit()
 		}
 		if err != nil {
@@ -199,11 +199,11 @@ func (f *File) persistObject(r *replacer, noClobber bool) error {
 		}
 	}
 	if err != nil {
-		_, serr := f.File.Seek(off, io.SeekStart)
+		_, serr := f.file.Seek(off, io.SeekStart)
 		return r.errorf("", errors.Join(err, serr))
 	}
 	f.done = true
-	cerr := f.File.Close()
+	cerr := f.file.Close()
 	if rerr := f.fsys.Remove(f.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		cerr = errors.Join(cerr, rerr)
 	}

@@ -143,6 +143,7 @@ func (n *tempNamer) create(flag int, perm fs.FileMode) (afero.File, error) {
 		name := n.next()
 		f, err := n.b.fsys.OpenFile(name, flag, perm)
 		if err == nil {
+			n.b.recordTemp(name)
 			return f, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {

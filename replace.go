@@ -24,16 +24,17 @@ type replacer struct {
 	name   string // the target, as the caller named it
 	target string // where the move goes (name, or the end of its links)
 	cfg    config
-	mode   *fs.FileMode // set on the temp file before it is synced
-	owner  *owner       // given to the temp file before it is synced
+	mode   *fs.FileMode // set exactly on the temp file before it is synced
+	owner  *owner       // the replaced target's owner, for the temp file
 	exists bool         // the target existed when prepared
+	asIs   bool         // move the file as it is (Persist): no mode, no owner
+	// existing is the replaced target's permission bits, if it was a
+	// regular file.
+	existing *fs.FileMode
 	// created lists the parents that CreateParents made, outermost first,
 	// for the undo of a failed write.
 	created []string
 }
-
-// owner is the owner a new file takes from the file it replaces.
-type owner struct{ uid, gid int }
 
 // tempFile is the temp file of one replacement.
 type tempFile struct {
@@ -106,17 +107,6 @@ func (r *replacer) prepare(noClobber bool) error {
 	return r.errorf("", r.b.refine(dir, err))
 }
 
-// keepAttrs records what the new file takes from the target it replaces.
-func (r *replacer) keepAttrs(fi fs.FileInfo) {
-	if fi.Mode().Type() != 0 {
-		return // a link is replaced, not copied
-	}
-	if r.cfg.existingPerms {
-		m := fi.Mode().Perm()
-		r.mode = &m
-	}
-}
-
 // mkdirParents creates the missing directories of dir, 0o755 before umask,
 // and makes each new entry durable in its parent.
 func (r *replacer) mkdirParents(dir string) error {
@@ -180,6 +170,7 @@ func (r *replacer) undoParents() {
 // createTemp creates the temp file beside the target, with perm (before
 // umask).
 func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
+	perm = r.createPerm(perm)
 	dir, base := filepath.Split(r.target)
 	if dir == "" {
 		dir = "."
@@ -199,15 +190,8 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 // error with moved false leaves the target as it was and the temp file in
 // place (closed if t.closed).
 func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
-	if r.mode != nil {
-		if err := r.b.fsys.Chmod(t.name, *r.mode); err != nil {
-			return false, fmt.Errorf("chmod: %w", cause(err))
-		}
-	}
-	if r.owner != nil {
-		if err := r.b.fsys.Chown(t.name, r.owner.uid, r.owner.gid); err != nil && !errors.Is(err, fs.ErrPermission) {
-			return false, fmt.Errorf("chown: %w", cause(err))
-		}
+	if err := r.applyAttrs(t); err != nil {
+		return false, err
 	}
 	if err := r.closeTemp(t); err != nil {
 		return false, err
@@ -218,7 +202,7 @@ func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 		err = r.rename(t.name)
 	}
 	if err != nil {
-		return false, err
+		return false, r.b.refine(filepath.Dir(r.target), err)
 	}
 	if !r.cfg.noSync && !r.cfg.skipDirSync {
 		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
 	"time"
 
@@ -41,11 +39,17 @@ var (
 // and follows links out of its base (see docs/sandbox.md).
 //
 // Names are virtual: "/a/b" means <dir>/a/b; "/", "" and "." mean the root
-// itself; a relative name is relative to the root. Absolute names are
-// cleaned first, so "/../x" is "/x", as in a chroot; a relative name that
-// climbs above the root ("../x") is refused. File.Name and every error show
-// virtual paths only, never the host directory. Refusals wrap
-// [ErrEscapes].
+// itself; a relative name is relative to the root. Names are not cleaned as
+// text: ".." is resolved one element at a time, as the kernel does for
+// [afero.OsFs] (after a symbolic link, ".." is the parent of the link's
+// target), and a ".." that climbs above the root is refused, with or
+// without a leading separator ("../x", "/../x" and "/a/../../x" alike). On
+// Unix a backslash is a name character, as for OsFs. File.Name and every
+// error show virtual paths only, never the host directory. Refusals wrap
+// [ErrEscapes]. Symbolic links RootFs creates never lead out of the root,
+// for any program that follows them, in any later state of the tree: their
+// targets may not climb above the link's own directory (see
+// [RootFs.SymlinkIfPossible]).
 //
 // RootFs keeps POSIX semantics for creation (no missing parents are made,
 // Mkdir of an existing directory fails with fs.ErrExist) and implements
@@ -98,13 +102,21 @@ func (fsys *RootFs) Name() string { return "RootFs" }
 // [StrictFs]).
 func (*RootFs) StrictPOSIX() bool { return true }
 
-// rel maps a virtual name to a name relative to the root.
+// rel maps a virtual name to a name relative to the root: only the
+// leading separators go. Nothing is cleaned as text, so os.Root resolves
+// ".." one element at a time as the kernel does (after a link, ".." is the
+// link target's parent) and refuses a ".." above the root whether or not
+// the name starts with a separator; on Unix a backslash is a name
+// character.
 func rel(name string) string {
-	c := strings.TrimLeft(filepath.Clean(name), `/\`)
-	if c == "" {
+	i := 0
+	for i < len(name) && os.IsPathSeparator(name[i]) {
+		i++
+	}
+	if i == len(name) {
 		return "."
 	}
-	return c
+	return name[i:]
 }
 
 // open returns the root, or an error wrapping fs.ErrClosed for a nil or

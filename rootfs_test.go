@@ -82,7 +82,7 @@ func TestRootFsVirtualNames(t *testing.T) {
 	t.Parallel()
 	fsys, host := newRoot(t)
 	require.NoError(t, fsys.Mkdir("/d", 0o755))
-	for _, name := range []string{"/d/f", "d/f", "./d/f", "/d/../d/f", "/../d/f", "//d///f"} {
+	for _, name := range []string{"/d/f", "d/f", "./d/f", "/d/../d/f", "//d///f"} {
 		t.Run(name, func(t *testing.T) {
 			f, err := fsys.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 			require.NoError(t, err)
@@ -95,7 +95,7 @@ func TestRootFsVirtualNames(t *testing.T) {
 			assert.Equal(t, name, string(got), "all spellings mean <root>/d/f")
 		})
 	}
-	for _, name := range []string{"/", "", ".", "/..", "/./"} {
+	for _, name := range []string{"/", "", ".", "/./", "/d/..", "d/../."} {
 		fi, err := fsys.Stat(name)
 		if assert.NoError(t, err, "%q", name) {
 			assert.True(t, fi.IsDir(), "%q is the root", name)

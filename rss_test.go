@@ -73,6 +73,9 @@ func (g *rssGenReader) Read(p []byte) (int, error) {
 // reports the test process's own peak (over 100 MiB under -race with the
 // whole suite running). It is logged next to VmHWM for comparison.
 func TestWriteReaderPeakRSS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 1 GiB: runs without -short")
+	}
 	t.Parallel()
 	name := filepath.Join(t.TempDir(), "big")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -19,7 +19,10 @@ import (
 // when no writer can be running). It does not descend into subdirectories.
 // An empty dir, or one holding a NUL byte, is refused with an error
 // wrapping fs.ErrInvalid (Sweep has no default directory: it cleans the
-// directories of the files you write). Errors are [*fs.PathError] with Op
+// directories of the files you write). On an Fs whose crashed writers
+// leave something else behind ([StaleSweeper]: an object store's unfinished
+// multipart uploads), Sweep also frees what was started in dir before the
+// same cutoff, and returns those names too. Errors are [*fs.PathError] with Op
 // "sweep"; names removed before an error are returned with it. It is safe
 // for concurrent use.
 func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error) {
@@ -53,6 +56,13 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 			return removed, wrapErr(op, name, err)
 		}
 		removed = append(removed, name)
+	}
+	if ss, ok := fsys.(StaleSweeper); ok {
+		stale, err := ss.SweepStale(dir, cutoff)
+		removed = append(removed, stale...)
+		if err != nil {
+			return removed, wrapErr(op, dir, err)
+		}
 	}
 	return removed, nil
 }

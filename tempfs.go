@@ -74,6 +74,7 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 		}
 		err := fsys.Mkdir(name, 0o700)
 		if err == nil {
+			n.b.recordTemp(name)
 			return name, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
@@ -83,19 +84,31 @@ func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
 	return "", n.exhausted()
 }
 
-// WithTempDir creates a temporary directory with [MkdirTemp](fsys, "",
-// pattern), calls fn with its name, and removes the directory and
-// everything in it with [RemoveAll] on every way out of fn: return, error
-// and panic. A panic goes on, with its original value, after the cleanup.
+// WithTempDir is [WithTempDirIn] in [TempDir](fsys).
+func WithTempDir(fsys afero.Fs, pattern string, fn func(dir string) error) error {
+	return withTempDir("withtempdir", fsys, "", pattern, fn)
+}
+
+// WithTempDirIn creates a temporary directory with [MkdirTemp](fsys, dir,
+// pattern) (dir "" means [TempDir](fsys), as for os.MkdirTemp), calls fn
+// with its name, and removes the directory and everything in it with
+// [RemoveAll] on every way out of fn: return, error and panic. A panic goes
+// on, with its original value, after the cleanup. It is Python's
+// TemporaryDirectory(dir=...): on a sandbox ([RootFs], BasePathFs) give a
+// dir of your data so that no /tmp is created in it.
 //
 // The error returned joins fn's error and the cleanup's ([errors.Join]), so
 // neither is lost; either can be tested with errors.Is. It is safe for
 // concurrent use.
-func WithTempDir(fsys afero.Fs, pattern string, fn func(dir string) error) (err error) {
+func WithTempDirIn(fsys afero.Fs, dir, pattern string, fn func(dir string) error) error {
+	return withTempDir("withtempdirin", fsys, dir, pattern, fn)
+}
+
+func withTempDir(op string, fsys afero.Fs, dir, pattern string, fn func(dir string) error) (err error) {
 	if fn == nil {
-		return &fs.PathError{Op: "withtempdir", Path: pattern, Err: errNilFunc}
+		return &fs.PathError{Op: op, Path: pattern, Err: errNilFunc}
 	}
-	d, err := NewDir(fsys, "", pattern)
+	d, err := NewDir(fsys, dir, pattern)
 	if err != nil {
 		return err
 	}
@@ -103,19 +116,30 @@ func WithTempDir(fsys afero.Fs, pattern string, fn func(dir string) error) (err 
 	return fn(d.Name())
 }
 
-// WithTempFile creates a temporary file with [CreateTemp](fsys, "", pattern),
-// calls fn with it, and closes and removes it on every way out of fn:
-// return, error and panic. A panic goes on, with its original value, after
-// the cleanup. fn may close the file itself, which removes it early; the
-// file's Name is its path in fsys, so fn can hand it to other code.
+// WithTempFile is [WithTempFileIn] in [TempDir](fsys).
+func WithTempFile(fsys afero.Fs, pattern string, fn func(f afero.File) error) error {
+	return withTempFile("withtempfile", fsys, "", pattern, fn)
+}
+
+// WithTempFileIn creates a temporary file with [CreateTemp](fsys, dir,
+// pattern) (dir "" means [TempDir](fsys)), calls fn with it, and closes
+// and removes it on every way out of fn: return, error and panic. A panic
+// goes on, with its original value, after the cleanup. fn may close the
+// file itself, which removes it early; the file's Name is its path in
+// fsys, so fn can hand it to other code. It is Python's
+// NamedTemporaryFile(dir=...).
 //
 // The error returned joins fn's error and the cleanup's ([errors.Join]). It
 // is safe for concurrent use.
-func WithTempFile(fsys afero.Fs, pattern string, fn func(f afero.File) error) (err error) {
+func WithTempFileIn(fsys afero.Fs, dir, pattern string, fn func(f afero.File) error) error {
+	return withTempFile("withtempfilein", fsys, dir, pattern, fn)
+}
+
+func withTempFile(op string, fsys afero.Fs, dir, pattern string, fn func(f afero.File) error) (err error) {
 	if fn == nil {
-		return &fs.PathError{Op: "withtempfile", Path: pattern, Err: errNilFunc}
+		return &fs.PathError{Op: op, Path: pattern, Err: errNilFunc}
 	}
-	f, err := NewFile(fsys, "", pattern)
+	f, err := NewFile(fsys, dir, pattern)
 	if err != nil {
 		return err
 	}

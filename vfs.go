@@ -28,7 +28,6 @@ package tempfs
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -95,10 +94,17 @@ const virtualTempDir = string(filepath.Separator) + "tmp"
 // $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
 // the virtual directory /tmp of that Fs, created with mode 0o700 (before
 // umask) on first use, so that an empty dir works inside a sandbox too.
+// That /tmp stays in the Fs afterwards (it is not removed with the temp
+// files made in it): on a sandbox over your data, prefer the In forms
+// ([WithTempDirIn], [WithTempFileIn]) or an explicit dir.
 // That includes wrappers around OsFs (ReadOnlyFs, CopyOnWriteFs, your own
 // logging Fs), which do not say what they wrap: on them /tmp is the host's
 // /tmp, whatever $TMPDIR says (on Windows, \tmp on the current drive);
 // give such an Fs an explicit dir.
+//
+// Unlike [afero.TempDir](fs, dir, prefix), which creates a new directory
+// like [os.MkdirTemp] (tempfs's [MkdirTemp]), TempDir creates nothing but
+// the root itself and returns it, like [os.TempDir].
 //
 // TempDir checks that the directory exists and is a directory; if not, it
 // returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR
@@ -273,63 +279,6 @@ type StrictFs interface {
 	StrictPOSIX() bool
 }
 
-var errNilFs = fmt.Errorf("nil afero.Fs: %w", fs.ErrInvalid)
-
-// errInvalidArg is an invalid argument (a negative offset or size, an
-// unknown whence) that errors.Is matches both with syscall.EINVAL, as os
-// reports it, and with fs.ErrInvalid.
-var errInvalidArg error = invalidArg{}
-
-type invalidArg struct{}
-
-func (invalidArg) Error() string { return "invalid argument" }
-
-func (invalidArg) Is(target error) bool {
-	return target == syscall.EINVAL || target == fs.ErrInvalid
-}
-
-// As lets errors.As find the syscall.Errno (EINVAL) that os would report.
-func (invalidArg) As(target any) bool {
-	if e, ok := target.(*syscall.Errno); ok {
-		*e = syscall.EINVAL
-		return true
-	}
-	return false
-}
-
-// ErrEscapes is wrapped by every error that refuses a name because it
-// would leave a sandbox: on a [RootFs], ".." climbing above the root, a
-// symbolic link pointing out of it, or a symbolic link being created whose
-// target would point out; on an [afero.BasePathFs], a name that cleans to
-// a path outside the base (afero checks the base as a string prefix, so
-// with base /x/001 the name ../0012 reaches /x/0012), which tempfs refuses
-// before calling the Fs. It wraps fs.ErrPermission, so code that only
-// knows the standard sentinels treats the refusal as a permission error.
-var ErrEscapes = fmt.Errorf("path escapes the sandbox: %w", fs.ErrPermission)
-
-// cause strips the path wrappers a backend put around err, which may hold
-// host paths (BasePathFs does), and keeps the cause.
-func cause(err error) error {
-	for {
-		switch e := err.(type) {
-		case *fs.PathError:
-			err = e.Err
-		case *os.LinkError:
-			err = e.Err
-		default:
-			return err
-		}
-	}
-}
-
-// wrapErr returns err as an *fs.PathError with the caller's op and path.
-func wrapErr(op, path string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
-}
-
 // AtomicReplacer is an optional interface for an [afero.Fs] that replaces a
 // file's whole content in one step without a temp name and a rename: an
 // object store, where a PUT or a completed multipart upload makes the new
@@ -343,6 +292,13 @@ func wrapErr(op, path string, err error) error {
 // Commit succeeds only if name does not exist at that moment, decided by the
 // backend (else it fails with an error wrapping fs.ErrExist, and nothing
 // changes). Replace may be called from many goroutines at once.
+//
+// tempfs checks the name first (empty, NUL, trailing separator, too long,
+// sandbox escapes) but does not look at the target: that costs a request on
+// remote storage, so refusing a target that cannot be replaced (a directory,
+// syscall.EISDIR; a missing parent where the Fs has real directories,
+// fs.ErrNotExist) is Replace's job, before anything is written. Persist of a
+// [File] on such an Fs copies the file's content through Replace.
 type AtomicReplacer interface {
 	Replace(name string, perm fs.FileMode, noClobber bool) (Replacement, error)
 }
@@ -368,6 +324,24 @@ type Replacement interface {
 // once.
 type StaleSweeper interface {
 	SweepStale(dir string, before time.Time) ([]string, error)
+}
+
+// TempRecorder is an optional interface for an [afero.Fs] that wants to
+// know which of its names tempfs made as temporary: [CreateTemp],
+// [MkdirTemp] (and so [NewFile], [NewDir], the scoped helpers) and the temp
+// files of atomic writes call RecordTemp with the name right after creating
+// it. tempfstest's NewFs uses it to report every temp file or directory a
+// test leaves behind, wherever it is. It may be called from many
+// goroutines at once.
+type TempRecorder interface {
+	RecordTemp(name string)
+}
+
+// recordTemp tells a [TempRecorder] that name was made as temporary.
+func (b backend) recordTemp(name string) {
+	if r, ok := b.fsys.(TempRecorder); ok {
+		r.RecordTemp(name)
+	}
 }
 
 // lstat is Lstat where fsys has it, else Stat.

@@ -44,6 +44,9 @@ type serverOpts struct {
 	// afterPacket, if set, is called with the number of every packet the
 	// client sends, after the packet was handed to the server.
 	afterPacket func(n int)
+	// asRoot keeps the server running as root when the tests do (for the
+	// tests of owners), instead of dropping to nobody.
+	asRoot bool
 }
 
 // server is a running OpenSSH sftp-server talking to a pkg/sftp client over
@@ -113,7 +116,7 @@ func startServer(t testing.TB, dir string, o serverOpts) *server {
 	}
 	s := &server{cmd: exec.Command(serverPath, args...)}
 	s.cmd.Stderr = &s.log
-	if os.Geteuid() == 0 {
+	if os.Geteuid() == 0 && !o.asRoot {
 		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	}
 	stdin, err := s.cmd.StdinPipe()

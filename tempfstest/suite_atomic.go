@@ -30,6 +30,7 @@ func atomicTests() []suiteTest {
 		{"Sweep", testSweep},
 		{"Persist", testPersist},
 		{"Symlinks", testSymlinks},
+		{"Mistakes", testMistakes},
 	}
 }
 
@@ -248,7 +249,10 @@ func testConcurrentWriters(t *testing.T, b Backend) {
 	unit := len("<00:000>")
 	size := 512 * unit
 	require.NoError(t, tempfs.WriteFile(fsys, target, version(99, 999), 0o600))
-	const writers, each = 16, 100
+	writers, each := 16, 100
+	if testing.Short() {
+		writers, each = 4, 25 // the full 16 x 100 runs without -short
+	}
 	var (
 		stop  atomic.Bool
 		reads atomic.Int64

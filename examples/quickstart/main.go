@@ -1,20 +1,25 @@
-// Command quickstart runs tempfs's three everyday scenes on the real disk
-// (OsFs) and in memory (MemMapFs), and prints what it did:
+// Command quickstart shows in a dozen lines what tempfs gives you, on the
+// real disk (OsFs) and in memory (MemMapFs), with the same code:
 //
-//  1. a temporary directory holding several files, removed on the way out;
-//  2. a named temporary file written, flushed and read back by its path;
-//  3. an atomic overwrite of a file, durable on disk.
-//
-// The same code runs on both file systems: only the afero.Fs differs.
+//  1. a scratch directory removed even when the code using it panics;
+//  2. an atomic replace: a reader racing 200 rewrites never sees a partial
+//     file, where afero.WriteFile's in-place write shows it partial ones;
+//  3. the same mistake refused the same way on disk and in memory;
+//  4. where the files went.
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/afero"
 
@@ -37,7 +42,7 @@ func run(w io.Writer) error {
 		{"MemMapFs", afero.NewMemMapFs()},
 	} {
 		fmt.Fprintf(w, "== %s\n", b.name)
-		for _, scene := range []func(io.Writer, afero.Fs) error{tempDirScene, tempFileScene, atomicScene} {
+		for _, scene := range []func(io.Writer, afero.Fs) error{panicScene, atomicScene, refusalScene} {
 			if err := scene(w, b.fsys); err != nil {
 				return fmt.Errorf("%s: %w", b.name, err)
 			}
@@ -46,84 +51,98 @@ func run(w io.Writer) error {
 	return nil
 }
 
-// tempDirScene: a scratch directory with several files, cleaned up on
-// return, on error and on panic.
-func tempDirScene(w io.Writer, fsys afero.Fs) error {
+// panicScene: the scratch directory is gone after fn panics, and the panic
+// goes on with its value.
+func panicScene(w io.Writer, fsys afero.Fs) error {
 	var used string
-	err := tempfs.WithTempDir(fsys, "quickstart-*", func(dir string) error {
-		used = dir
-		for i := range 3 {
-			name := filepath.Join(dir, fmt.Sprintf("part-%d.txt", i))
-			if err := afero.WriteFile(fsys, name, []byte(fmt.Sprintf("part %d\n", i)), 0o600); err != nil {
+	recovered := func() (v any) {
+		defer func() { v = recover() }()
+		_ = tempfs.WithTempDir(fsys, "quickstart-*", func(dir string) error {
+			used = dir
+			if err := afero.WriteFile(fsys, filepath.Join(dir, "part.txt"), []byte("x"), 0o600); err != nil {
 				return err
 			}
-		}
-		entries, err := afero.ReadDir(fsys, dir)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "temp dir: wrote %d files in %s\n", len(entries), dir)
+			panic("boom")
+		})
 		return nil
-	})
-	if err != nil {
-		return err
+	}()
+	_, err := fsys.Stat(used)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("scratch dir %s still there after the panic (%v)", used, err)
 	}
-	if _, err := fsys.Stat(used); !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("temp dir %s still there (%v)", used, err)
-	}
-	fmt.Fprintln(w, "temp dir: removed")
+	fmt.Fprintf(w, "scratch dir %s: removed although fn panicked (%v)\n", used, recovered)
 	return nil
 }
 
-// tempFileScene: a named temp file that other code can open by path while
-// it exists, removed afterwards.
-func tempFileScene(w io.Writer, fsys afero.Fs) error {
-	var used string
-	err := tempfs.WithTempFile(fsys, "quickstart-*.txt", func(f afero.File) error {
-		used = f.Name()
-		if _, err := io.WriteString(f, "hello from a named temp file"); err != nil {
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			return err
-		}
-		b, err := afero.ReadFile(fsys, f.Name()) // read back by path
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "temp file: read back %q from %s\n", b, f.Name())
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if _, err := fsys.Stat(used); !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("temp file %s still there (%v)", used, err)
-	}
-	fmt.Fprintln(w, "temp file: removed")
-	return nil
-}
-
-// atomicScene: replace a file so that readers and crashes see the old
-// version or the new one, never a partial file.
+// atomicScene: a reader polls a file while a writer rewrites it 200 times
+// with two versions of 64 KiB; every read must be one whole version.
 func atomicScene(w io.Writer, fsys afero.Fs) error {
 	return tempfs.WithTempDir(fsys, "quickstart-atomic-*", func(dir string) error {
 		target := filepath.Join(dir, "config.json")
-		if err := tempfs.WriteFile(fsys, target, []byte(`{"version": 1}`), 0o644); err != nil {
-			return err
-		}
-		if err := tempfs.WriteFile(fsys, target, []byte(`{"version": 2}`), 0o644); err != nil {
-			return err
-		}
-		b, err := afero.ReadFile(fsys, target)
-		if err != nil {
-			return err
+		versions := [][]byte{bytes.Repeat([]byte("a"), 64<<10), bytes.Repeat([]byte("b"), 64<<10)}
+		for _, c := range []struct {
+			name  string
+			write func(data []byte) error
+		}{
+			{"tempfs.WriteFile", func(data []byte) error { return tempfs.WriteFile(fsys, target, data, 0o644, tempfs.NoSync()) }},
+			{"afero.WriteFile", func(data []byte) error { return afero.WriteFile(fsys, target, data, 0o644) }},
+		} {
+			if err := c.write(versions[0]); err != nil {
+				return err
+			}
+			reads, partial, err := race(fsys, target, versions, c.write)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%-16s 200 rewrites, %d reads: %d partial\n", c.name, reads, partial)
 		}
 		entries, err := afero.ReadDir(fsys, dir)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "atomic write: %s now holds %s (%d file in the directory, no temp file left)\n", filepath.Base(target), b, len(entries))
+		fmt.Fprintf(w, "files beside the target afterwards: %d (temp files live there as .config.json.tempfs-*.tmp until the rename)\n", len(entries)-1)
+		return nil
+	})
+}
+
+// race rewrites target 200 times while a reader reads it, and counts the
+// reads that were not one whole version.
+func race(fsys afero.Fs, target string, versions [][]byte, write func([]byte) error) (reads, partial int64, err error) {
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for !done.Load() || reads == 0 {
+			b, rerr := afero.ReadFile(fsys, target)
+			if rerr != nil {
+				continue // afero.WriteFile on MemMapFs can race its own truncate
+			}
+			reads++
+			if !bytes.Equal(b, versions[0]) && !bytes.Equal(b, versions[1]) {
+				partial++
+			}
+		}
+	})
+	for i := range 200 {
+		if err = write(versions[i%2]); err != nil {
+			break
+		}
+		runtime.Gosched() // let the reader in, also on one CPU
+	}
+	done.Store(true)
+	wg.Wait()
+	return reads, partial, err
+}
+
+// refusalScene: a write onto a directory is refused the same way on every
+// backend, before anything is written (MemMapFs alone would let a rename
+// replace the directory).
+func refusalScene(w io.Writer, fsys afero.Fs) error {
+	return tempfs.WithTempDir(fsys, "quickstart-refuse-*", func(dir string) error {
+		err := tempfs.WriteFile(fsys, dir, []byte("x"), 0o644)
+		if !errors.Is(err, syscall.EISDIR) {
+			return fmt.Errorf("want EISDIR, got %v", err)
+		}
+		fmt.Fprintf(w, "write onto a directory: refused, errors.Is(err, syscall.EISDIR): %q\n", err)
 		return nil
 	})
 }

@@ -60,7 +60,7 @@ func TestExtractMalicious(t *testing.T) {
 		{name: "/abs.txt", body: "inside", typ: tar.TypeReg},
 		{name: "evil", link: "../", typ: tar.TypeSymlink},
 		{name: "evil/through.txt", body: "evil", typ: tar.TypeReg},
-		{name: "evilabs", link: parent, typ: tar.TypeSymlink},
+		{name: "evilabs", link: "/nonexistent/dir", typ: tar.TypeSymlink},
 		{name: "evilabs/through.txt", body: "evil", typ: tar.TypeReg},
 		{name: "planted/through.txt", body: "evil", typ: tar.TypeReg},
 		{name: "hardout", link: "../secret", typ: tar.TypeLink},
@@ -74,7 +74,8 @@ func TestExtractMalicious(t *testing.T) {
 	require.NoError(t, fsys.Close())
 
 	// An absolute link target is a virtual path: evilabs becomes a link to
-	// <dir><parent>, dangling inside the root, and nothing goes through it.
+	// <dir>/nonexistent/dir, dangling inside the root, and nothing goes
+	// through it.
 	for _, name := range []string{"../escaped.txt", "ok/../../escaped2.txt", "evil", "evilabs/through.txt",
 		"planted/through.txt", "hardout", "fifo"} {
 		assert.Contains(t, log.String(), "refused "+`"`+name+`"`, "log:\n%s", log.String())
@@ -93,8 +94,7 @@ func TestExtractMalicious(t *testing.T) {
 	assert.Equal(t, "evil", string(got))
 	target, err := os.Readlink(filepath.Join(dir, "evilabs"))
 	require.NoError(t, err)
-	assert.False(t, filepath.IsAbs(target), "stored relative: %s", target)
-	assert.False(t, strings.HasPrefix(target, ".."), "stored inside: %s", target)
+	assert.Equal(t, "nonexistent/dir", target, "stored relative, inside")
 
 	// Nothing outside dir but dir itself.
 	entries, err := os.ReadDir(parent)
