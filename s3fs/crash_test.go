@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tempfs-go/tempfs"
 	"github.com/tempfs-go/tempfs/s3fs"
 )
 
@@ -56,8 +57,9 @@ func runChild(t *testing.T, bucket, name string, killAt int) (events int, killed
 // TestCrashDuringWriteReader SIGKILLs a child streaming a 64 MiB
 // replacement at every point of its write: after each MiB it reads, and
 // before and after each request it sends. Every read afterwards is the
-// whole old or the whole new object; then SweepStale aborts the uploads
-// the children left, and nothing else changes.
+// whole old or the whole new object; then tempfs.Sweep (through
+// s3fs.SweepStale) aborts the uploads the children left, and nothing else
+// changes.
 func TestCrashDuringWriteReader(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SIGKILLs a child at ~100 points of a 64 MiB write; skipped with -short")
@@ -107,10 +109,10 @@ func TestCrashDuringWriteReader(t *testing.T) {
 	}
 	before := objects()
 	assert.NotEmpty(t, uploads(t, c, bucket), "no child left an upload: the kills missed the multipart phase")
-	swept, err := fsys.SweepStale("/d", farFuture)
+	swept, err := tempfs.Sweep(fsys, "/d", 0)
 	require.NoError(t, err)
 	assert.NotEmpty(t, swept)
-	assert.Empty(t, uploads(t, c, bucket), "uploads left after SweepStale")
-	assert.Equal(t, before, objects(), "SweepStale changed the objects")
+	assert.Empty(t, uploads(t, c, bucket), "uploads left after Sweep")
+	assert.Equal(t, before, objects(), "Sweep changed the objects")
 	assert.Equal(t, []string{"d/", "d/big", "d/keep"}, before)
 }
