@@ -27,16 +27,13 @@ const (
 	childSize     = 64 << 20
 )
 
-// content returns n deterministic bytes for version v.
+// content returns n deterministic bytes for version v (ChaCha8: fast
+// even under the race detector, which instruments a byte loop).
 func content(v uint64, n int) []byte {
+	var seed [32]byte
+	seed[0] = byte(v)
 	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(v, v))
-	for i := 0; i+8 <= n; i += 8 {
-		x := r.Uint64()
-		for j := range 8 {
-			b[i+j] = byte(x >> (8 * j))
-		}
-	}
+	rand.NewChaCha8(seed).Read(b)
 	return b
 }
 
