@@ -35,9 +35,10 @@ func (invalidArg) As(target any) bool {
 }
 
 // ErrEscapes is wrapped by every error that refuses a name because it
-// would leave a sandbox: on a [RootFs], ".." climbing above the root, a
-// symbolic link pointing out of it, or a symbolic link being created whose
-// target would point out; on an [afero.BasePathFs], a name that cleans to
+// would leave a sandbox: on a [RootFs], ".." climbing above the root (with
+// or without a leading "/"), a symbolic link pointing out of it (an
+// absolute one included, when followed), or a symbolic link being created
+// whose target climbs above the link's own directory; on an [afero.BasePathFs], a name that cleans to
 // a path outside the base (afero checks the base as a string prefix, so
 // with base /x/001 the name ../0012 reaches /x/0012), which tempfs refuses
 // before calling the Fs. It wraps fs.ErrPermission, so code that only
