@@ -72,16 +72,17 @@ func (r *replacer) prepare(noClobber bool) error {
 		}
 		r.target = t
 	}
-	if r.b.replacer != nil {
-		// The Fs's own Replace checks the target (see AtomicReplacer).
-		return nil
-	}
 	dir := filepath.Dir(r.target)
 	if r.cfg.createParents {
 		if err := r.mkdirParents(dir); err != nil {
 			return r.errorf("mkdir parents", err)
 		}
-	} else if !r.b.strict {
+	}
+	if r.b.replacer != nil {
+		// The Fs's own Replace checks the target (see AtomicReplacer).
+		return nil
+	}
+	if !r.cfg.createParents && !r.b.strict {
 		if err := r.b.checkDir(dir); err != nil {
 			return r.errorf("", err)
 		}
