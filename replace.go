@@ -24,12 +24,15 @@ type replacer struct {
 	name   string // the target, as the caller named it
 	target string // where the move goes (name, or the end of its links)
 	cfg    config
-	mode   *fs.FileMode // set exactly on the temp file before it is synced
-	owner  *owner       // the replaced target's owner, for the temp file
-	asIs   bool         // move the file as it is (Persist): no mode, no owner
+	// mode is set exactly on the temp file before it is synced, if setMode.
+	mode    fs.FileMode
+	setMode bool
+	owner   owner // the replaced target's owner, for the temp file
+	asIs    bool  // move the file as it is (Persist): no mode, no owner
 	// existing is the replaced target's permission bits, if it was a
-	// regular file.
-	existing *fs.FileMode
+	// regular file (hasExisting).
+	existing    fs.FileMode
+	hasExisting bool
 	// created lists the parents that CreateParents made, outermost first,
 	// for the undo of a failed write.
 	created []string
