@@ -153,6 +153,7 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 	if err != nil {
 		return err
 	}
+	defer p.discardOnPanic()
 	if _, err := copyInto(p.writer(), r); err != nil {
 		return p.fail(err)
 	}
@@ -189,7 +190,14 @@ func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, e
 }
 
 func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) (*PendingFile, error) {
-	p := &PendingFile{r: replacer{b: probe(fsys), op: op, name: name, target: name}}
+	b := probe(fsys)
+	// On the host, a relative name is resolved once, here, so that a chdir
+	// before Commit or Cleanup cannot leave the temp file behind.
+	target := name
+	if b.host && checkTarget(name) == nil {
+		target = hostAbs(fsys, name)
+	}
+	p := &PendingFile{r: replacer{b: b, op: op, name: name, target: target}}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&p.r.cfg)
@@ -332,8 +340,10 @@ func (p *PendingFile) Name() string {
 // the mode and owner it must have, syncs and closes it, renames it
 // over the target (with [NoClobber], links it there only if the target does
 // not exist) and syncs the directory, unless [NoSync] was given. If
-// anything before the rename fails, the temp file is removed and the target
-// is unchanged. If only the directory sync after the rename fails, the
+// anything before the rename (or link) fails, the temp file is removed and
+// the target is unchanged; with NoClobber, a link made whose temp name then
+// could not be removed leaves the target with the new content, and the
+// error says so. If only the directory sync after the rename fails, the
 // target holds the new content (a rename cannot be undone) and the error
 // says so. A second Commit, or a Commit after Cleanup, fails with an error
 // wrapping fs.ErrClosed and renames nothing.
@@ -382,6 +392,14 @@ func (p *PendingFile) discard() error {
 		return p.obj.Abort()
 	}
 	return p.r.discard(p.t)
+}
+
+// discardOnPanic removes the temp file if the reader panicked (deferred:
+// after Commit or a failure it does nothing); the panic goes on.
+func (p *PendingFile) discardOnPanic() {
+	if !p.done {
+		_ = p.discard()
+	}
 }
 
 // fail cleans up after a failed write and returns err for the caller.

@@ -24,32 +24,49 @@ func (r *replacer) keepAttrs(fi fs.FileInfo) {
 	if r.asIs || fi.Mode().Type() != 0 {
 		return // Persist moves the file as it is; a link is replaced, not copied
 	}
-	r.existing, r.hasExisting = fi.Mode().Perm(), true
+	r.existing, r.hasExisting = fi.Mode()&modeBits, true
 	r.owner = ownerOf(fi)
 }
 
+// modeBits are the bits of a mode that tempfs sets: permissions, setuid,
+// setgid and sticky.
+const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+
 // createPerm is the mode the temp file is created with, and sets the mode
-// to apply exactly before the commit: perm (or the WithPermissions one)
-// for a new target, the target's own bits for an existing one, so that the
-// temp file is never readable by more than the target while it is written.
+// to give it exactly before any data is written: perm (or the
+// WithPermissions one, before umask) for a new target; the target's own
+// bits, or the WithStaticPermissions ones, exactly. A mode set exactly
+// starts as its owner bits only, so that nobody else (another group, by a
+// setgid directory) can open the temp file before its owner and mode are
+// right.
 func (r *replacer) createPerm(perm fs.FileMode) fs.FileMode {
 	switch {
 	case r.cfg.perm != nil && r.cfg.staticPerm:
-		r.mode, r.setMode = r.cfg.perm.Perm(), true
-		return r.mode
+		r.mode, r.setMode = *r.cfg.perm&modeBits, true
 	case r.cfg.perm != nil:
 		return r.cfg.perm.Perm()
 	case r.hasExisting:
 		r.mode, r.setMode = r.existing, true
-		return r.existing
+	default:
+		return perm.Perm()
 	}
-	return perm.Perm()
+	return r.mode & 0o700
 }
 
-// applyAttrs gives the temp file the mode and owner it must have, with one
-// Stat of the open temp file and a chmod or chown only where they differ.
-// A process that may not chown (not root, not in the group) goes on: the
-// new file keeps the writer's owner.
+// attrSetter changes a file's mode and owner through the open file
+// (fchmod, fchown), so that a name swapped for a link cannot redirect it.
+type attrSetter interface {
+	Chmod(mode fs.FileMode) error
+	Chown(uid, gid int) error
+}
+
+// applyAttrs gives the new temp file the owner and mode it must have,
+// before any data is written: one Stat of the open file, and a chown or
+// chmod only where they differ, through the open file where the backend's
+// files can (the host's), else by name. A process that may not give the
+// file the target's owner (not root) gives it at least the target's group
+// where it is in that group, and goes on otherwise: the new file keeps the
+// writer's owner.
 func (r *replacer) applyAttrs(t *tempFile) error {
 	if !r.setMode && !r.owner.ok {
 		return nil
@@ -58,17 +75,26 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 	if err != nil {
 		return fmt.Errorf("stat: %w", cause(err))
 	}
-	if r.setMode && fi.Mode().Perm() != r.mode {
-		if err := r.b.fsys.Chmod(t.name, r.mode); err != nil {
+	chmod := func(m fs.FileMode) error { return r.b.fsys.Chmod(t.name, m) }
+	chown := func(uid, gid int) error { return r.b.fsys.Chown(t.name, uid, gid) }
+	if h := handleAttrs(t.f); h != nil {
+		chmod, chown = h.Chmod, h.Chown
+	}
+	if r.owner.ok && ownerOf(fi) != r.owner {
+		err := chown(r.owner.uid, r.owner.gid)
+		if errors.Is(err, fs.ErrPermission) {
+			err = chown(-1, r.owner.gid)
+		}
+		if err != nil && !errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("chown: %w", cause(err))
+		}
+		// chown(2) may clear setuid and setgid: set the mode again.
+		fi = nil
+	}
+	if r.setMode && (fi == nil || fi.Mode()&modeBits != r.mode) {
+		if err := chmod(r.mode); err != nil {
 			return fmt.Errorf("chmod: %w", cause(err))
 		}
-	}
-	if !r.owner.ok || ownerOf(fi) == r.owner {
-		return nil
-	}
-	err = r.b.fsys.Chown(t.name, r.owner.uid, r.owner.gid)
-	if err != nil && !errors.Is(err, fs.ErrPermission) {
-		return fmt.Errorf("chown: %w", cause(err))
 	}
 	return nil
 }

@@ -22,8 +22,8 @@ import (
 // costs an Lstat per element; a link swapped in between the check and the
 // use can still lead out. Only [RootFs] closes that race.
 func checkInside(fsys afero.Fs, op, name string, followLast bool) error {
-	bp, ok := fsys.(*afero.BasePathFs)
-	if !ok {
+	bp := probe(fsys).base
+	if bp == nil {
 		return nil
 	}
 	if err := insideBase(bp, name, followLast); err != nil {

@@ -107,7 +107,8 @@ func (f *File) Close() error {
 // Close does nothing. If Persist fails, the file is handed back: it is open
 // (reopened if it had been closed), at the same offset, still at its temp
 // name, Close still removes it and Persist may be tried again; target is as
-// it was. Targets are refused as [WriteFile] refuses them. Persist always
+// it was (but see PersistNoClobber for a link made whose temp name could
+// not be removed). Targets are refused as [WriteFile] refuses them. Persist always
 // syncs; for a backend without sync, write with [NewPendingFile] and
 // [NoSync] instead. Errors are [*fs.PathError] with Op "persist" and Path
 // target.

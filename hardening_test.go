@@ -265,3 +265,47 @@ func TestFailureIsPathError(t *testing.T) {
 	assert.Contains(t, err.Error(), "rename")
 	assert.Contains(t, err.Error(), "remove temp file")
 }
+
+// Review finding: a reader that panics leaves no temp file behind; the
+// panic goes on.
+func TestWriteReaderPanicCleansUp(t *testing.T) {
+	t.Parallel()
+	for _, b := range append(memBackends(), osBackends()...) {
+		t.Run(b.Name, func(t *testing.T) {
+			fsys, dir := b.New(t)
+			v := func() (v any) {
+				defer func() { v = recover() }()
+				_ = tempfs.WriteReader(fsys, filepath.Join(dir, "out"), panicReader{}, 0o600)
+				return nil
+			}()
+			assert.Equal(t, "reader boom", v)
+			assert.Empty(t, tempfstest.Snapshot(t, fsys, dir))
+		})
+	}
+}
+
+type panicReader struct{}
+
+func (panicReader) Read(p []byte) (int, error) { panic("reader boom") }
+
+// Review finding: a PendingFile of a relative name, then a chdir: Cleanup
+// still removes its temp file and Commit still writes the right file.
+func TestPendingAfterChdir(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	fsys := afero.NewOsFs()
+	p, err := tempfs.NewPendingFile(fsys, "gone.json")
+	require.NoError(t, err)
+	q, err := tempfs.NewPendingFile(fsys, "kept.json")
+	require.NoError(t, err)
+	_, err = q.WriteString("{}")
+	require.NoError(t, err)
+	t.Chdir(t.TempDir())
+	require.NoError(t, p.Cleanup())
+	require.NoError(t, q.Commit())
+	assert.Equal(t, "kept.json", q.Name())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "kept.json", entries[0].Name())
+}

@@ -185,10 +185,14 @@ var (
 	errNameElemTooLong = syscall.ENAMETOOLONG
 )
 
+// maxPathLen is PATH_MAX on Linux: a longer name is refused on every
+// backend, as the OS refuses it.
+const maxPathLen = 4096
+
 // checkTarget refuses a name that cannot be the target of a write, with
 // the same error on every backend, before anything is touched: empty, with
-// a NUL byte, ending in a separator or in "." or "..", or with an element
-// longer than a file name may be.
+// a NUL byte, ending in a separator or in "." or "..", longer than PATH_MAX
+// or with an element longer than a file name may be.
 func checkTarget(name string) error {
 	switch {
 	case name == "":
@@ -200,6 +204,9 @@ func checkTarget(name string) error {
 	}
 	if base := filepath.Base(name); base == "." || base == ".." {
 		return errNotAFileName
+	}
+	if len(name) >= maxPathLen {
+		return errNameElemTooLong
 	}
 	for elem := range strings.SplitSeq(filepath.ToSlash(name), "/") {
 		if len(elem) > maxNameLen {

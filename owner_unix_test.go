@@ -77,3 +77,79 @@ func TestOwnerKept(t *testing.T) {
 		})
 	}
 }
+
+// Review finding: the mode and owner are given to the temp file through
+// its descriptor when it is created, so a temp name swapped for a link
+// before Commit cannot make root chmod or chown a file elsewhere.
+func TestAttrsNotByName(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(secret, []byte("s"), 0o600))
+	target := filepath.Join(dir, "config")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o666))
+	require.NoError(t, os.Chown(target, 65534, 65534))
+	require.NoError(t, os.Chmod(target, 0o666))
+	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target)
+	require.NoError(t, err)
+	_, err = p.WriteString("new")
+	require.NoError(t, err)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if tempfs.IsTempName(e.Name()) { // the directory's owner swaps it
+			tmp := filepath.Join(dir, e.Name())
+			require.NoError(t, os.Remove(tmp))
+			require.NoError(t, os.Symlink(secret, tmp))
+		}
+	}
+	_ = p.Commit()
+	fi, err := os.Stat(secret)
+	require.NoError(t, err)
+	st := fi.Sys().(*syscall.Stat_t)
+	assert.Equal(t, fs.FileMode(0o600), fi.Mode().Perm(), "the secret's mode changed")
+	assert.Equal(t, []uint32{0, 0}, []uint32{st.Uid, st.Gid}, "the secret's owner changed")
+}
+
+// Review finding: in a setgid directory of another group, the temp file of
+// a 0640 secret is not readable by that group while it is written.
+func TestTempNotReadableByOtherGroup(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to set groups")
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.Chown(dir, 0, 2000))
+	require.NoError(t, os.Chmod(dir, 0o2775))
+	target := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o640))
+	require.NoError(t, os.Chown(target, 0, 1234))
+	require.NoError(t, os.Chmod(target, 0o640))
+	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target)
+	require.NoError(t, err)
+	defer p.Cleanup()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !tempfs.IsTempName(e.Name()) {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		st := fi.Sys().(*syscall.Stat_t)
+		if fi.Mode()&0o040 != 0 {
+			assert.Equal(t, uint32(1234), st.Gid, "group-readable by group %d, not the target's", st.Gid)
+		}
+		assert.Zero(t, fi.Mode()&0o007, "readable by others")
+	}
+	_, err = p.WriteString("new")
+	require.NoError(t, err)
+	require.NoError(t, p.Commit())
+	fi, err := os.Stat(target)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1234), fi.Sys().(*syscall.Stat_t).Gid)
+	assert.Equal(t, fs.FileMode(0o640), fi.Mode().Perm())
+}

@@ -170,7 +170,8 @@ func (r *replacer) undoParents() {
 }
 
 // createTemp creates the temp file beside the target, with perm (before
-// umask).
+// umask) or the mode and owner the target hands on (attrs.go), set before
+// any data is written.
 func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 	perm = r.createPerm(perm)
 	dir, base := filepath.Split(r.target)
@@ -178,23 +179,24 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 		dir = "."
 	}
 	n := &tempNamer{b: r.b, op: r.op, dir: dir, prefix: "." + truncateName(base, maxBaseInTemp) + tempMarker, suffix: tempSuffix}
-	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm.Perm())
+	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		r.undoParents()
 		return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
 	}
-	return &tempFile{f: f, name: f.Name()}, nil
+	t := &tempFile{f: f, name: f.Name()}
+	if err := r.applyAttrs(t); err != nil {
+		return nil, r.failed(err, r.discard(t))
+	}
+	return t, nil
 }
 
 // commit moves the finished temp file over the target (with noClobber,
-// only if the target does not exist): mode and owner, sync, close, rename
-// or link, directory sync. moved tells whether the target changed; an
+// only if the target does not exist): sync, close, rename or link,
+// directory sync. moved tells whether the target changed; an
 // error with moved false leaves the target as it was and the temp file in
 // place (closed if t.closed).
 func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
-	if err := r.applyAttrs(t); err != nil {
-		return false, err
-	}
 	if err := r.closeTemp(t); err != nil {
 		return false, err
 	}
@@ -204,7 +206,7 @@ func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 		err = r.rename(t.name)
 	}
 	if err != nil {
-		return false, r.b.refine(filepath.Dir(r.target), err)
+		return false, r.refineMove(err)
 	}
 	if !r.cfg.noSync && !r.cfg.skipDirSync {
 		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {
@@ -212,6 +214,19 @@ func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 		}
 	}
 	return true, nil
+}
+
+// refineMove gives a failed rename or link the error every backend gives
+// for the same state: a directory that appeared at the target since the
+// look is EISDIR (the OS says EEXIST or ENOTEMPTY there), a parent that is
+// a file ENOTDIR.
+func (r *replacer) refineMove(err error) error {
+	if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+		if fi, lerr := lstat(r.b.fsys, r.target); lerr == nil && fi.IsDir() {
+			return fmt.Errorf("%w (a directory appeared at the target)", syscall.EISDIR)
+		}
+	}
+	return r.b.refine(filepath.Dir(r.target), err)
 }
 
 // closeTemp syncs (unless told not to) and closes the temp file.

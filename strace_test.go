@@ -243,7 +243,13 @@ func TestStraceWriteFileDurable(t *testing.T) {
 			assert.True(t, fileSync < closeFile && closeFile < rename, "fsync and close before the rename: %v", calls)
 			assert.Greater(t, dirSync, rename, "fsync of the directory after the rename: %v", calls)
 			assert.Equal(t, 2, stCount(calls, stIsSync), "exactly two syncs: %v", calls)
-			assert.Zero(t, stCount(calls, stIsChmod), "no chmod: the temp file is created with the target's mode: %v", calls)
+			// The temp file is created owner-only (0600) and given the
+			// target's mode through its descriptor before any data is
+			// written (issue 17: never readable by others meanwhile).
+			assert.Equal(t, 1, stCount(calls, stIsChmod), "one chmod: %v", calls)
+			if fchmod := stIndex(calls, create, stAnd(stNamed("fchmod"), stFdArg(fd))); assert.GreaterOrEqual(t, fchmod, 0, "fchmod of the temp file's descriptor: %v", calls) {
+				assert.Less(t, fchmod, write, "mode set before the first write: %v", calls)
+			}
 			assert.Zero(t, stCount(calls, stIsUnlink), "nothing removed on success: %v", calls)
 			fi, err := os.Stat(target)
 			require.NoError(t, err)
@@ -273,7 +279,7 @@ func TestStraceWriteFileNoSync(t *testing.T) {
 	assert.Equal(t, -1, stIndex(calls, 0, func(c straceCall) bool {
 		return c.name == "openat" && strings.Contains(c.args, `"`+dir+`"`)
 	}), "directory not opened: %v", calls)
-	assert.Zero(t, stCount(calls, stIsChmod), "no chmod: %v", calls)
+	assert.Equal(t, 1, stCount(calls, stIsChmod), "one fchmod: the target's mode, set on the owner-only temp file: %v", calls)
 }
 
 // TestStraceWriteFileExistingPerms: the one option that asks for a chmod

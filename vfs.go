@@ -225,6 +225,21 @@ func (b backend) file(f afero.File) afero.File {
 	return f
 }
 
+// handleAttrs returns what changes f's mode and owner through the open
+// file (the host's fchmod and fchown, also under a sandbox's wrappers), or
+// nil where the backend's files cannot.
+func handleAttrs(f afero.File) attrSetter {
+	switch x := f.(type) {
+	case *virtualFile:
+		return handleAttrs(x.f)
+	case *afero.BasePathFile:
+		return handleAttrs(x.File)
+	case *os.File:
+		return x
+	}
+	return nil
+}
+
 // checkDir returns nil if dir is an existing directory of the Fs, else the
 // cause (for the caller to wrap with its own op and path). It guards
 // backends that create missing parents on the fly (MemMapFs).

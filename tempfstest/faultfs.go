@@ -152,6 +152,15 @@ func (f *FaultFs) check(op, path string) error {
 	return nil
 }
 
+// RecordTemp passes tempfs's record of a temp name to the inner Fs, if it
+// keeps one ([tempfs.TempRecorder]: NewFs's TestFs), so that a FaultFs over
+// NewFs's Fs keeps its leak check whole. It is not a call and never fails.
+func (f *FaultFs) RecordTemp(name string) {
+	if r, ok := f.inner.(tempfs.TempRecorder); ok {
+		r.RecordTemp(name)
+	}
+}
+
 // Name returns "FaultFs(" + the inner Fs's name + ")".
 func (f *FaultFs) Name() string { return "FaultFs(" + f.inner.Name() + ")" }
 

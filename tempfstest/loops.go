@@ -22,7 +22,7 @@ type Scenario struct {
 	// image; for Faults, the Fs after a Run that met a failing call.
 	Check func(fsys afero.Fs) error
 	// Retain lists the shares of unsynced state a crash image keeps
-	// (see [CrashOptions]); nil means 0, 0.5 and 1.
+	// (see [CrashOptions]); empty means 0, 0.5 and 1.
 	Retain []float64
 	// Seeds is the number of crash images per retention; 0 means 20.
 	Seeds int
@@ -44,7 +44,7 @@ func Crashes(s Scenario) error {
 		return err
 	}
 	retains, seeds := s.Retain, s.Seeds
-	if retains == nil {
+	if len(retains) == 0 {
 		retains = []float64{0, 0.5, 1}
 	}
 	if seeds <= 0 {
@@ -138,9 +138,13 @@ func callAt(ff *FaultFs, k int) string {
 }
 
 // FileIsOneOf returns a Check that passes when name holds exactly one of
-// versions; "" among them also accepts a name that does not exist.
+// versions; "" among them accepts a name that does not exist as well as an
+// empty file.
 func FileIsOneOf(name string, versions ...string) func(fsys afero.Fs) error {
 	return func(fsys afero.Fs) error {
+		if fsys == nil {
+			return errors.New("tempfstest: FileIsOneOf: nil Fs")
+		}
 		data, err := afero.ReadFile(fsys, name)
 		for _, v := range versions {
 			if err == nil && bytes.Equal(data, []byte(v)) || v == "" && errors.Is(err, afero.ErrFileNotFound) {

@@ -26,8 +26,14 @@ type TestFs struct {
 
 // RecordTemp notes that tempfs made name as temporary.
 func (f *TestFs) RecordTemp(name string) {
+	if f == nil {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.temps == nil {
+		f.temps = map[string]bool{}
+	}
 	f.temps[filepath.Clean(name)] = true
 }
 
@@ -43,7 +49,8 @@ func (f *TestFs) RecordTemp(name string) {
 // t.Errorf if it left temporary files behind anywhere in the Fs: anything
 // under [tempfs.TempDir](fsys); every temp file or directory that tempfs
 // made (CreateTemp, MkdirTemp, NewFile, NewDir, the scoped helpers) and
-// that still exists, wherever it is; and every temp file of an atomic
+// that still exists, wherever it is (through a wrapper, only if the wrapper
+// passes tempfs's record on, as [FaultFs] does); and every temp file of an atomic
 // write (a [tempfs.PendingFile] neither committed nor cleaned up, see
 // [tempfs.IsTempName]). The message names the test and each leaked path.
 // Nothing needs to be cleaned up by the caller.

@@ -266,7 +266,7 @@ func testConcurrentWriters(t *testing.T, b Backend) {
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
-		for !stop.Load() {
+		for reads.Load() == 0 || !stop.Load() {
 			got, err := afero.ReadFile(fsys, target)
 			reads.Add(1)
 			if err == nil && len(got) == size && bytes.Equal(got, bytes.Repeat(got[:unit], 512)) {

@@ -135,6 +135,9 @@ func mistakes() []mistake {
 			return filepath.Join(e.plain, "a", "f")
 		}, tempfs.CreateParents()), syscall.ENOTDIR},
 		{"WriteFile name too long", writeFileMistake(tooLong), syscall.ENAMETOOLONG},
+		{"WriteFile path too long", writeFileMistake(func(e *mistakeEnv) string {
+			return filepath.Join(e.dir, strings.Repeat("abcdefghij/", 400)+"f")
+		}, tempfs.CreateParents()), syscall.ENAMETOOLONG},
 		{"WriteReader name too long", writeReaderMistake(tooLong), syscall.ENAMETOOLONG},
 		{"Persist name too long", persistMistake(tooLong, false), syscall.ENAMETOOLONG},
 		{"WriteFile NUL in name", writeFileMistake(at("a\x00b")), fs.ErrInvalid},
