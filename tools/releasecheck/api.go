@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -67,9 +68,8 @@ func goEnvVar(name string) string {
 }
 
 // checkAPI runs gorelease on each published module against its latest
-// earlier release. An incompatible change fails unless the version allows
-// it (gorelease's rule) and the CHANGELOG entry has a "Breaking" section.
-func checkAPI(c *checker, ws *workspace, version string, earlier map[string][]string, entry string, env []string) {
+// earlier release; judgeGorelease says what fails.
+func checkAPI(c *checker, ws *workspace, version string, earlier map[string][]string, entry, proxyDir string, env []string) {
 	for _, m := range ws.published() {
 		prev := earlier[m.dir]
 		if len(prev) == 0 {
@@ -85,18 +85,25 @@ func checkAPI(c *checker, ws *workspace, version string, earlier map[string][]st
 			c.failf("%s: gorelease against %s needs a clean git work tree: commit first", m.dir, base)
 			continue
 		}
+		// gorelease refuses a version the proxy already has: hide this
+		// module's candidate while it runs (other modules' stay, as the
+		// candidate may require them at the version).
+		restore, err := hideVersion(proxyDir, m.path, version)
+		if err != nil {
+			c.failf("%s: %v", m.dir, err)
+			continue
+		}
 		cmd := exec.Command("go", "run", gorelease, "-base="+base, "-version="+version)
 		cmd.Dir = m.abs
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
+		if rerr := restore(); rerr != nil {
+			c.failf("%s: %v", m.dir, rerr)
+		}
 		report := strings.TrimSpace(string(out))
 		step("  %s: gorelease -base=%s -version=%s:\n%s", m.path, base, version, indent(report))
-		if err != nil {
-			c.failf("%s: gorelease against %s: %v", m.dir, base, err)
-			continue
-		}
-		if strings.Contains(strings.ToLower(report), "incompatible changes") && !strings.Contains(strings.ToLower(entry), "breaking") {
-			c.failf("%s: incompatible API changes since %s, and the CHANGELOG.md entry for %s has no \"Breaking\" section naming them", m.dir, base, version)
+		for _, p := range judgeGorelease(report, err, entry) {
+			c.failf("%s: gorelease against %s: %s", m.dir, base, p)
 		}
 	}
 }
@@ -106,4 +113,83 @@ func indent(s string) string {
 		return "    (no output)"
 	}
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// hideVersion takes one module version out of the file proxy and returns
+// the function that puts it back.
+func hideVersion(proxyDir, modPath, version string) (func() error, error) {
+	vdir := filepath.Join(proxyDir, mustEscape(modPath), "@v")
+	listName := filepath.Join(vdir, "list")
+	list, err := os.ReadFile(listName)
+	if err != nil {
+		return nil, err
+	}
+	var kept []string
+	for _, v := range strings.Fields(string(list)) {
+		if v != version {
+			kept = append(kept, v)
+		}
+	}
+	hidden := filepath.Join(vdir, "hidden")
+	if err := os.Mkdir(hidden, 0o755); err != nil {
+		return nil, err
+	}
+	exts := []string{".info", ".mod", ".zip"}
+	for _, ext := range exts {
+		if err := os.Rename(filepath.Join(vdir, version+ext), filepath.Join(hidden, version+ext)); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(listName, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+		return nil, err
+	}
+	return func() error {
+		for _, ext := range exts {
+			if err := os.Rename(filepath.Join(hidden, version+ext), filepath.Join(vdir, version+ext)); err != nil {
+				return err
+			}
+		}
+		if err := os.Remove(hidden); err != nil {
+			return err
+		}
+		return os.WriteFile(listName, list, 0o644)
+	}, nil
+}
+
+// benignDiagnostic is the one gorelease diagnostic that does not fail the
+// check: a submodule's go.sum cannot hold the sum of the root's zip at a
+// version that is not tagged yet, and a module's go.sum is never read by
+// its consumers.
+const benignDiagnostic = "go.sum: one or more sums are missing."
+
+// judgeGorelease returns the problems in a gorelease report (empty when
+// the release is fine): an invalid version (gorelease's semver rules), any
+// diagnostic but benignDiagnostic, a run that failed otherwise, and
+// incompatible changes that the CHANGELOG entry does not name under a
+// "Breaking" heading (gorelease lets a v0 module break in any release).
+func judgeGorelease(report string, runErr error, entry string) []string {
+	var problems []string
+	if strings.Contains(report, "is not a valid semantic version") {
+		problems = append(problems, "the version is not valid for these changes (see its summary)")
+	}
+	section := ""
+	for _, line := range strings.Split(report, "\n") {
+		if strings.HasPrefix(line, "# ") {
+			section = line
+			continue
+		}
+		if section == "# diagnostics" && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, "Run ") {
+			if !strings.HasPrefix(line, benignDiagnostic) {
+				problems = append(problems, "diagnostic: "+line)
+			}
+			continue
+		}
+	}
+	if runErr != nil && len(problems) == 0 && !strings.Contains(report, "# summary") {
+		problems = append(problems, "did not run: "+runErr.Error())
+	}
+	if strings.Contains(report, "## incompatible changes") && !regexp.MustCompile(`(?mi)^#+\s*breaking`).MatchString(entry) {
+		problems = append(problems, "incompatible API changes, and the CHANGELOG.md entry has no \"### Breaking\" part naming them")
+	}
+	return problems
 }

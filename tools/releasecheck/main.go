@@ -122,7 +122,7 @@ func run(repo, version string, keep, hostCache bool) error {
 	env := goEnv(proxyDir, ws.root.path, hostCache)
 
 	step("5/6 gorelease against the previous release")
-	checkAPI(c, ws, version, tags, entry, env)
+	checkAPI(c, ws, version, tags, entry, proxyDir, env)
 
 	step("6/6 consumer: go get, build, vet, run")
 	checkConsumer(c, ws, version, filepath.Join(tmp, "consumer"), env)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,4 +103,36 @@ func TestCheckModules(t *testing.T) {
 		require.NotEmpty(t, c.fails)
 		assert.Contains(t, c.fails[0], "go.work pins the root at v0.1.0, the release is v0.2.0")
 	})
+}
+
+// The reports are gorelease's own, from a scratch clone tagged v0.1.0 in
+// which IsTempName gained a variadic parameter.
+func TestJudgeGorelease(t *testing.T) {
+	const breaking = "# github.com/tempfs-go/tempfs\n## incompatible changes\nIsTempName: changed from func(string) bool to func(string, ...string) bool\n\n" +
+		"# diagnostics\ngo.sum: one or more sums are missing. Run 'go mod tidy' to add missing sums.\n\n# summary\nv0.1.1 is a valid semantic version for this release.\n"
+	const clean = "# diagnostics\ngo.sum: one or more sums are missing. Run 'go mod tidy' to add missing sums.\n\n# summary\nv0.1.1 (with tag sftpfs/v0.1.1) is a valid semantic version for this release\n"
+	const tagged = "# summary\nv0.1.1 is not a valid semantic version for this release.\nversion v0.1.1 already exists\n"
+	const needs = "# diagnostics\ngo.mod: the following requirements are needed\n\texample.com/x v1.0.0\nRun 'go mod tidy' to add missing requirements.\n\n# summary\nv0.1.1 is a valid semantic version for this release.\n"
+	exit1 := errors.New("exit status 1")
+	tests := []struct {
+		name, report, entry string
+		err                 error
+		want                []string
+	}{
+		{"compatible, only the go.sum note", clean, "\nFixes.\n", exit1, nil},
+		{"break not in the changelog", breaking, "\nFixes.\n", exit1, []string{"no \"### Breaking\" part"}},
+		{"break named in the changelog", breaking, "\nFixes.\n\n### Breaking\n- IsTempName takes more names\n", exit1, nil},
+		{"version already released", tagged, "", exit1, []string{"not valid"}},
+		{"other diagnostics fail", needs, "", exit1, []string{"diagnostic: go.mod: the following requirements are needed"}},
+		{"no report at all", "go: cannot find module", "", exit1, []string{"did not run"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := judgeGorelease(tt.report, tt.err, tt.entry)
+			require.Len(t, got, len(tt.want), "%q", got)
+			for i, w := range tt.want {
+				assert.Contains(t, got[i], w)
+			}
+		})
+	}
 }
