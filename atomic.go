@@ -6,10 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
-	"syscall"
-	"unicode/utf8"
 
 	"github.com/spf13/afero"
 )
@@ -20,11 +16,13 @@ import (
 type Option interface{ apply(*config) }
 
 type config struct {
-	noSync         bool // skip every fsync: atomic, not durable
-	existingPerms  bool // take the mode of an existing target
-	createParents  bool // MkdirAll the target's directory
-	followSymlinks bool // replace the file a symlink at the target points to
-	allowNonAtomic bool // remove-then-rename where Rename cannot replace
+	noSync         bool         // skip every fsync: atomic, not durable
+	perm           *fs.FileMode // WithPermissions / WithStaticPermissions
+	staticPerm     bool         // perm is exact, not before umask
+	createParents  bool         // MkdirAll the target's directory
+	followSymlinks bool         // replace the file a symlink at the target points to
+	allowNonAtomic bool         // remove-then-rename where Rename cannot replace
+	noClobber      bool         // create the target only if it does not exist
 	// test-only mutations, set from export_test.go
 	skipFileSync, skipDirSync bool
 }
@@ -40,12 +38,31 @@ func (f optionFunc) apply(c *config) { f(c) }
 // lets the write go on over backends that cannot sync (see [Guarantees]).
 func NoSync() Option { return optionFunc(func(c *config) { c.noSync = true }) }
 
-// WithExistingPermissions gives the new file the permission bits of the
-// file it replaces, as renameio's option of the same name does; the perm
-// argument is used only when the target does not exist. The mode is set
-// exactly, without the umask.
-func WithExistingPermissions() Option {
-	return optionFunc(func(c *config) { c.existingPerms = true })
+// WithExistingPermissions is the default and does nothing; it is kept so
+// that code written for earlier versions compiles. An existing target keeps
+// its permission bits (exactly, without the umask) and, where the process
+// may, its owner: see [WriteFile].
+//
+// Deprecated: an existing target's mode is kept unless [WithPermissions] or
+// [WithStaticPermissions] says otherwise.
+func WithExistingPermissions() Option { return optionFunc(func(*config) {}) }
+
+// WithPermissions gives the written file the mode perm before the umask,
+// whether or not the target existed (by default an existing target keeps
+// its own mode); it overrides the perm argument of [WriteFile] and
+// [WriteReader] and the 0o600 of [NewPendingFile]. The owner of an existing
+// target is still kept. Of WithPermissions and [WithStaticPermissions], the
+// last one given wins.
+func WithPermissions(perm fs.FileMode) Option {
+	return optionFunc(func(c *config) { c.perm, c.staticPerm = &perm, false })
+}
+
+// WithStaticPermissions gives the written file exactly the mode perm,
+// ignoring the umask (a chmod after the create), whether or not the target
+// existed. Of [WithPermissions] and WithStaticPermissions, the last one
+// given wins.
+func WithStaticPermissions(perm fs.FileMode) Option {
+	return optionFunc(func(c *config) { c.perm, c.staticPerm = &perm, true })
 }
 
 // CreateParents creates the target's missing parent directories, with mode
@@ -68,17 +85,20 @@ func FollowSymlinks() Option { return optionFunc(func(c *config) { c.followSymli
 // before anything is written.
 func AllowNonAtomic() Option { return optionFunc(func(c *config) { c.allowNonAtomic = true }) }
 
-var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
+// NoClobber makes the write create the target only if it does not exist,
+// atomically where the backend can: the finished temp file is hard-linked
+// to the target (which fails if the target exists) and its temp name
+// removed, on [afero.OsFs], [RootFs] and every [HardLinker] (SFTP with the
+// hardlink extension); on an [AtomicReplacer] (object storage) the backend
+// decides with a conditional write. An existing target is refused before
+// anything is written, and one created by someone else while the write
+// runs makes the write fail; either way with an error wrapping fs.ErrExist,
+// and the target is left as it is. On every other Fs (MemMapFs, BasePathFs,
+// CopyOnWriteFs) the last step is a look and a rename, which a concurrent
+// creator can race.
+func NoClobber() Option { return optionFunc(func(c *config) { c.noClobber = true }) }
 
-// tempMarker and tempSuffix frame the random part of the names of this
-// package's temp files in a target's directory: ".<base>.tempfs-<13>.tmp".
-// Sweep recognises exactly these names.
-const (
-	tempMarker = ".tempfs-"
-	tempSuffix = ".tmp"
-	// maxBaseInTemp keeps the temp name within maxNameLen.
-	maxBaseInTemp = maxNameLen - 1 - len(tempMarker) - randLen - len(tempSuffix)
-)
+var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
 
 // WriteFile writes data to the file name of fsys atomically and durably:
 // readers and crashes see the old content or the new, never a mix, an empty
@@ -87,22 +107,32 @@ const (
 // It creates a temp file with O_EXCL in name's own directory (so the rename
 // never crosses file systems), writes data, gives it perm (before umask),
 // syncs it, closes it, renames it over name and syncs the directory. Any
-// failure before the rename removes the temp file and leaves name as it
-// was. Durability is real where the backend has it (OsFs, BasePathFs over
-// OsFs, RootFs, SFTP with the fsync extension); MemMapFs keeps nothing
-// across a crash anyway. A target that is a directory, a missing parent
-// (without [CreateParents]), an empty name or one holding NUL are refused
-// with an [*fs.PathError] on every backend, and nothing changes.
+// failure before the rename removes the temp file (and the parents that
+// [CreateParents] made) and leaves name as it was. Durability is real where
+// the backend has it (OsFs, BasePathFs over OsFs, RootFs, SFTP with the
+// fsync extension); MemMapFs keeps nothing across a crash anyway. On an Fs
+// that replaces files itself ([AtomicReplacer]: object storage) the data
+// goes straight to name through it, with no temp name.
+//
+// Before anything is created or read, every backend refuses the same
+// mistakes with the same error: a target that is a directory
+// (syscall.EISDIR, as os.WriteFile gives), a missing parent (fs.ErrNotExist,
+// unless [CreateParents]), a parent that is a file (syscall.ENOTDIR), a name
+// element over 255 bytes (syscall.ENAMETOOLONG), and an empty name, one
+// holding NUL or ending in a separator (fs.ErrInvalid).
 //
 // Errors are [*fs.PathError] with Op "writefile" and Path name, wrapping the
-// cause. It is safe for concurrent use; concurrent writers to one name
-// leave one whole version.
+// cause (and, joined to it, any error of the cleanup). It is safe for
+// concurrent use; concurrent writers to one name leave one whole version.
+//
+// tempfs.WriteFile takes the arguments of [afero.WriteFile], which is not
+// atomic: it truncates name and writes in place.
 func WriteFile(fsys afero.Fs, name string, data []byte, perm fs.FileMode, opts ...Option) error {
 	p, err := newPending(fsys, "writefile", name, perm, opts)
 	if err != nil {
 		return err
 	}
-	if _, err := p.f.Write(data); err != nil {
+	if _, err := p.writer().Write(data); err != nil {
 		return p.fail(err)
 	}
 	return p.Commit()
@@ -110,8 +140,8 @@ func WriteFile(fsys afero.Fs, name string, data []byte, perm fs.FileMode, opts .
 
 // WriteReader is [WriteFile] for a stream: it copies r into the temp file
 // and replaces name when r is drained. Memory use does not grow with the
-// size of the stream. If r fails, name is left as it was. Errors have Op
-// "writereader".
+// size of the stream. If r fails, name is left as it was; a mistake in name
+// is refused before r is read. Errors have Op "writereader".
 func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts ...Option) error {
 	if r == nil {
 		return &fs.PathError{Op: "writereader", Path: name, Err: errNilReader}
@@ -120,7 +150,7 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 	if err != nil {
 		return err
 	}
-	if _, err := copyInto(p.f, r); err != nil {
+	if _, err := copyInto(p.writer(), r); err != nil {
 		return p.fail(err)
 	}
 	return p.Commit()
@@ -133,118 +163,60 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 //
 // A PendingFile is not safe for concurrent use.
 type PendingFile struct {
-	f      afero.File
-	fsys   afero.Fs
-	op     string
-	name   string // the target, as the caller named it
-	target string // where the rename goes (name, or the end of its links)
-	tmp    string // the temp file's name
-	mode   *fs.FileMode
-	cfg    config
-	closed bool
-	done   bool  // committed or cleaned up
-	werr   error // the first failed write
+	r    replacer
+	t    *tempFile   // the temp file; nil where the Fs replaces itself
+	obj  Replacement // the Fs's own replacement, if it is an AtomicReplacer
+	done bool        // committed or cleaned up
+	werr error       // the first failed write
 }
 
 // NewPendingFile creates a temp file, mode 0o600 (before umask), beside name
 // in fsys; [PendingFile.Commit] replaces name with it. The options are
-// those of [WriteFile]; with [WithExistingPermissions] the mode of an
-// existing name is applied at Commit. Errors have Op "newpendingfile".
+// those of [WriteFile], and so are the mistakes refused before anything is
+// created; with [WithExistingPermissions] the mode of an existing name is
+// applied at Commit. Errors have Op "newpendingfile".
 func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, error) {
 	p, err := newPending(fsys, "newpendingfile", name, 0o600, opts)
 	if err != nil {
 		return nil, err
 	}
-	p.op = "commit" // errors of Commit; Write and Cleanup name their own
+	p.r.op = "commit" // errors of Commit; Write and Cleanup name their own
 	return p, nil
 }
 
 func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) (*PendingFile, error) {
-	p := &PendingFile{fsys: fsys, op: op, name: name, target: name}
+	p := &PendingFile{r: replacer{b: probe(fsys), op: op, name: name, target: name}}
 	for _, o := range opts {
 		if o != nil {
-			o.apply(&p.cfg)
+			o.apply(&p.r.cfg)
 		}
 	}
-	if err := p.prepare(); err != nil {
+	noClobber := p.r.cfg.noClobber
+	if err := p.r.prepare(noClobber); err != nil {
 		return nil, err
 	}
-	dir, base := filepath.Split(p.target)
-	if dir == "" {
-		dir = "."
+	if rep := p.r.b.replacer; rep != nil {
+		obj, err := rep.Replace(p.r.target, perm.Perm(), noClobber)
+		if err != nil {
+			return nil, p.r.errorf("", err)
+		}
+		p.obj = obj
+		return p, nil
 	}
-	n := &tempNamer{fsys: fsys, op: op, dir: dir, prefix: "." + truncateName(base, maxBaseInTemp) + tempMarker, suffix: tempSuffix}
-	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm.Perm())
+	t, err := p.r.createTemp(perm)
 	if err != nil {
-		return nil, wrapErr(op, name, err)
+		return nil, err
 	}
-	p.f, p.tmp = f, f.Name()
+	p.t = t
 	return p, nil
 }
 
-// prepare checks name and the backend, and resolves the target, before
-// anything is created.
-func (p *PendingFile) prepare() error {
-	if p.fsys == nil {
-		return p.errorf("", errNilFs)
+// writer is where the content goes.
+func (p *PendingFile) writer() io.Writer {
+	if p.obj != nil {
+		return p.obj
 	}
-	if p.name == "" || strings.IndexByte(p.name, 0) >= 0 {
-		return p.errorf("", fs.ErrInvalid)
-	}
-	if base := filepath.Base(p.name); base == "." || base == ".." || base == string(filepath.Separator) ||
-		os.IsPathSeparator(p.name[len(p.name)-1]) {
-		return p.errorf("", fs.ErrInvalid)
-	}
-	if err := checkInside(p.fsys, p.op, p.name, false); err != nil {
-		return err
-	}
-	if r, ok := p.fsys.(GuaranteeReporter); ok {
-		g := r.Guarantees()
-		if g.AtomicReplace != nil && !p.cfg.allowNonAtomic {
-			return p.errorf("", g.AtomicReplace)
-		}
-		if g.Sync != nil && !p.cfg.noSync {
-			return p.errorf("", g.Sync)
-		}
-	}
-	if p.cfg.followSymlinks {
-		var t string
-		var err error
-		if bp, ok := p.fsys.(*afero.BasePathFs); ok {
-			t, err = resolveInBase(bp, p.name)
-		} else {
-			t, err = resolveLinks(p.fsys, p.name)
-		}
-		if err != nil {
-			return p.errorf("", err)
-		}
-		p.target = t
-	}
-	dir := filepath.Dir(p.target)
-	if p.cfg.createParents {
-		if err := p.fsys.MkdirAll(dir, 0o755); err != nil {
-			return p.errorf("mkdir parents", err)
-		}
-	} else if !isStrict(p.fsys) {
-		if err := checkDir(p.fsys, dir); err != nil {
-			return p.errorf("", err)
-		}
-	}
-	// The OS refuses to rename a file onto a directory; MemMapFs does not.
-	// Looking first also fails before a long write, and reads the mode.
-	if !isStrict(p.fsys) || p.cfg.existingPerms {
-		fi, err := lstat(p.fsys, p.target)
-		switch {
-		case err == nil && fi.IsDir():
-			return p.errorf("", syscall.EISDIR)
-		case err == nil && p.cfg.existingPerms && fi.Mode().Type() == 0:
-			m := fi.Mode().Perm()
-			p.mode = &m
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return p.errorf("", err)
-		}
-	}
-	return nil
+	return p.t.f
 }
 
 // Write writes b to the temp file. After a failed write, Commit refuses
@@ -253,7 +225,7 @@ func (p *PendingFile) Write(b []byte) (int, error) {
 	if err := p.usable("write"); err != nil {
 		return 0, err
 	}
-	n, err := p.f.Write(b)
+	n, err := p.writer().Write(b)
 	return n, p.writeErr(err)
 }
 
@@ -262,7 +234,7 @@ func (p *PendingFile) WriteString(s string) (int, error) {
 	if err := p.usable("write"); err != nil {
 		return 0, err
 	}
-	n, err := p.f.WriteString(s)
+	n, err := io.WriteString(p.writer(), s)
 	return n, p.writeErr(err)
 }
 
@@ -274,19 +246,19 @@ func (p *PendingFile) ReadFrom(r io.Reader) (int64, error) {
 		return 0, err
 	}
 	if r == nil {
-		return 0, &fs.PathError{Op: "write", Path: p.name, Err: errNilReader}
+		return 0, &fs.PathError{Op: "write", Path: p.r.name, Err: errNilReader}
 	}
-	n, err := copyInto(p.f, r)
+	n, err := copyInto(p.writer(), r)
 	return n, p.writeErr(err)
 }
 
 // usable fails a call on a committed, cleaned-up or zero PendingFile.
 func (p *PendingFile) usable(op string) error {
 	switch {
-	case p == nil || p.f == nil:
+	case p == nil || (p.t == nil && p.obj == nil):
 		return &fs.PathError{Op: op, Err: fs.ErrInvalid}
 	case p.done:
-		return &fs.PathError{Op: op, Path: p.name, Err: fs.ErrClosed}
+		return &fs.PathError{Op: op, Path: p.r.name, Err: fs.ErrClosed}
 	}
 	return nil
 }
@@ -298,9 +270,9 @@ func (p *PendingFile) writeErr(err error) error {
 	}
 	p.werr = cause(err) // the backend's wrapper may hold a host path
 	if re, ok := err.(*readError); ok {
-		return &fs.PathError{Op: "write", Path: p.name, Err: re}
+		return &fs.PathError{Op: "write", Path: p.r.name, Err: re}
 	}
-	return wrapErr("write", p.name, err)
+	return wrapErr("write", p.r.name, err)
 }
 
 // readError is an error of the reader given to WriteReader or ReadFrom,
@@ -328,7 +300,7 @@ func (s sourceReader) Read(b []byte) (int, error) {
 // would hide the source's type and force a copy through user space. If
 // that fails before copying anything, the generic copy runs instead, so
 // that a failing source is reported as a read error as before.
-func copyInto(f afero.File, r io.Reader) (int64, error) {
+func copyInto(f io.Writer, r io.Reader) (int64, error) {
 	if src, ok := r.(*os.File); ok {
 		if dst, ok := f.(*os.File); ok {
 			n, err := dst.ReadFrom(src)
@@ -349,15 +321,18 @@ func (p *PendingFile) Name() string {
 	if p == nil {
 		return ""
 	}
-	return p.name
+	return p.r.name
 }
 
 // Commit makes the written content the target's: it sets the mode (with
 // [WithExistingPermissions]), syncs and closes the temp file, renames it
-// over the target and syncs the directory, unless [NoSync] was given. If
+// over the target (with [NoClobber], links it there only if the target does
+// not exist) and syncs the directory, unless [NoSync] was given. If
 // anything before the rename fails, the temp file is removed and the target
-// is unchanged. A second Commit, or a Commit after Cleanup, fails with an
-// error wrapping fs.ErrClosed and renames nothing.
+// is unchanged. If only the directory sync after the rename fails, the
+// target holds the new content (a rename cannot be undone) and the error
+// says so. A second Commit, or a Commit after Cleanup, fails with an error
+// wrapping fs.ErrClosed and renames nothing.
 func (p *PendingFile) Commit() error {
 	if err := p.usable("commit"); err != nil {
 		return err
@@ -365,138 +340,47 @@ func (p *PendingFile) Commit() error {
 	if p.werr != nil {
 		return p.fail(fmt.Errorf("an earlier write failed: %w", p.werr))
 	}
-	if p.mode != nil {
-		if err := p.fsys.Chmod(p.tmp, *p.mode); err != nil {
-			return p.fail(fmt.Errorf("chmod: %w", cause(err)))
+	if p.obj != nil {
+		if err := p.obj.Commit(); err != nil {
+			return p.fail(err)
 		}
+		p.done = true
+		return nil
 	}
-	if err := p.closeTemp(); err != nil {
-		return p.fail(err)
-	}
-	if err := p.rename(); err != nil {
+	moved, err := p.r.commit(p.t, p.r.cfg.noClobber)
+	if err != nil && !moved {
 		return p.fail(err)
 	}
 	p.done = true
-	if !p.cfg.noSync && !p.cfg.skipDirSync {
-		if err := syncDir(p.fsys, filepath.Dir(p.target)); err != nil {
-			return p.errorf("sync directory", err)
-		}
-	}
-	return nil
+	return p.r.errorf("", err)
 }
 
-// closeTemp syncs (unless told not to) and closes the temp file.
-func (p *PendingFile) closeTemp() error {
-	var err error
-	if !p.cfg.noSync && !p.cfg.skipFileSync {
-		if err = p.f.Sync(); err != nil {
-			err = fmt.Errorf("sync: %w", cause(err))
-		}
-	}
-	p.closed = true
-	if cerr := p.f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("close: %w", cause(cerr))
-	}
-	return err
-}
-
-// rename moves the temp file over the target.
-func (p *PendingFile) rename() error {
-	err := p.fsys.Rename(p.tmp, p.target)
-	if err != nil && p.cfg.allowNonAtomic && errors.Is(err, errors.ErrUnsupported) {
-		// Remove-then-rename: never remove a directory (a backend's Remove
-		// may rmdir an empty one).
-		if fi, lerr := lstat(p.fsys, p.target); lerr == nil && fi.IsDir() {
-			return syscall.EISDIR
-		}
-		if rerr := p.fsys.Remove(p.target); rerr == nil || errors.Is(rerr, fs.ErrNotExist) {
-			err = p.fsys.Rename(p.tmp, p.target)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("rename: %w", cause(err))
-	}
-	return nil
-}
-
-// link moves the temp file to the target only if the target does not
-// exist: a hard link and an unlink where the backend has hard links (which
-// is atomic), else a look and a rename.
-func (p *PendingFile) link() error {
-	err := errors.ErrUnsupported
-	switch l := p.fsys.(type) {
-	case HardLinker:
-		err = l.Link(p.tmp, p.target)
-	case *afero.OsFs:
-		err = os.Link(p.tmp, p.target)
-	}
-	if errors.Is(err, errors.ErrUnsupported) {
-		if _, err = lstat(p.fsys, p.target); err == nil {
-			err = fs.ErrExist
-		} else if errors.Is(err, fs.ErrNotExist) {
-			return p.rename()
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("link: %w", cause(err))
-	}
-	if err := p.fsys.Remove(p.tmp); err != nil {
-		return fmt.Errorf("remove temp file: %w", cause(err))
-	}
-	return nil
-}
-
-// Cleanup closes and removes the temp file, unless Commit succeeded, when
-// it does nothing. It is safe to call more than once.
+// Cleanup removes the temp file (and the parents [CreateParents] made for
+// it, while empty), unless Commit succeeded, when it does nothing. It is
+// safe to call more than once.
 func (p *PendingFile) Cleanup() error {
-	if p == nil || p.f == nil {
+	if p == nil || (p.t == nil && p.obj == nil) {
 		return &fs.PathError{Op: "cleanup", Err: fs.ErrInvalid}
 	}
+	if err := p.discard(); err != nil {
+		return &fs.PathError{Op: "cleanup", Path: p.r.name, Err: err}
+	}
+	return nil
+}
+
+// discard undoes the write once; it returns what failed.
+func (p *PendingFile) discard() error {
 	if p.done {
 		return nil
 	}
 	p.done = true
-	var err error
-	if !p.closed {
-		p.closed = true
-		if cerr := p.f.Close(); cerr != nil {
-			err = p.errorf("close", cerr)
-		}
+	if p.obj != nil {
+		return p.obj.Abort()
 	}
-	if rerr := p.fsys.Remove(p.tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-		err = errors.Join(err, p.errorf("remove temp file", rerr))
-	}
-	return err
+	return p.r.discard(p.t)
 }
 
 // fail cleans up after a failed write and returns err for the caller.
 func (p *PendingFile) fail(err error) error {
-	cerr := p.Cleanup()
-	return errors.Join(p.errorf("", err), cerr)
-}
-
-// errorf returns err as the caller's *fs.PathError, naming the step that
-// failed where there is one.
-func (p *PendingFile) errorf(step string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if re, ok := err.(*readError); ok {
-		return &fs.PathError{Op: p.op, Path: p.name, Err: re}
-	}
-	if step != "" {
-		err = fmt.Errorf("%s: %w", step, cause(err))
-	}
-	return wrapErr(p.op, p.name, err)
-}
-
-// truncateName cuts s to at most n bytes, at a UTF-8 boundary.
-func truncateName(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return p.r.failed(err, p.discard())
 }

@@ -2,7 +2,10 @@ package tempfs
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/afero"
@@ -16,33 +19,56 @@ import (
 // successful Persist, only closes. A File is not safe for concurrent use
 // except as its backend's files are.
 type File struct {
-	afero.File
-	fsys   afero.Fs
-	name   string
-	kept   bool // Close leaves the file where it is
-	closed bool // the underlying file is closed
-	done   bool // Close has run
+	file afero.File // the open temp file; nil in a zero File
+	fsys afero.Fs
+	name string // as the caller sees it
+	path string // what Close removes: name, made absolute on the host
+	kept bool   // Close leaves the file where it is
+	done bool   // Close has run, or a Persist succeeded
 }
 
 // NewFile creates a temporary file with [CreateTemp](fsys, dir, pattern),
 // mode 0o600 (before umask); dir "" means [TempDir](fsys). The caller must
 // Close it, which removes it unless [File.Keep] or a Persist method was
-// called.
+// called. On the host, a relative dir is resolved once, here: Name stays
+// relative, as [os.CreateTemp]'s is, but Close removes the file that was
+// created even after the working directory changed.
 func NewFile(fsys afero.Fs, dir, pattern string) (*File, error) {
 	f, err := CreateTemp(fsys, dir, pattern)
 	if err != nil {
 		return nil, err
 	}
-	return &File{File: f, fsys: fsys, name: f.Name()}, nil
+	return &File{file: f, fsys: fsys, name: f.Name(), path: hostAbs(fsys, f.Name())}, nil
+}
+
+// hostAbs makes a relative host path absolute, so that it keeps naming the
+// same file when the working directory changes; other names are returned
+// as they are.
+func hostAbs(fsys afero.Fs, name string) string {
+	if !probe(fsys).host || filepath.IsAbs(name) {
+		return name
+	}
+	if abs, err := filepath.Abs(name); err == nil {
+		return abs
+	}
+	return name
 }
 
 // Name returns the file's path in its Fs: the temp name, or the target
-// after a successful Persist.
-func (f *File) Name() string { return f.name }
+// after a successful Persist. It is "" for a nil File.
+func (f *File) Name() string {
+	if f == nil {
+		return ""
+	}
+	return f.name
+}
 
 // Keep makes the file outlive Close and returns its name. The file stays
-// open; the caller now owns its removal.
+// open; the caller now owns its removal. It is "" for a nil File.
 func (f *File) Keep() string {
+	if f == nil {
+		return ""
+	}
 	f.kept = true
 	return f.name
 }
@@ -51,88 +77,139 @@ func (f *File) Keep() string {
 // reports both errors (joined). A file that is already gone is not an
 // error. Calls after the first return nil.
 func (f *File) Close() error {
-	if f == nil || f.File == nil {
+	if f == nil || f.file == nil {
 		return &fs.PathError{Op: "close", Err: fs.ErrInvalid}
 	}
 	if f.done {
 		return nil
 	}
 	f.done = true
-	err := f.closeFile()
+	err := wrapErr("close", f.name, f.file.Close())
 	if f.kept {
 		return err
 	}
-	if rerr := f.fsys.Remove(f.name); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+	if rerr := f.fsys.Remove(f.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		err = errors.Join(err, wrapErr("remove", f.name, rerr))
 	}
 	return err
-}
-
-// closeFile closes the underlying file once.
-func (f *File) closeFile() error {
-	if f.closed {
-		return nil
-	}
-	f.closed = true
-	return wrapErr("close", f.name, f.File.Close())
 }
 
 // Persist moves the file to target atomically and durably, replacing an
 // existing target as [WriteFile] does: it syncs and closes the file, renames
 // it over target and syncs target's directory. The file must be on the same
 // file system as target: create it with NewFile(fsys, filepath.Dir(target),
-// ...) so that the rename cannot fail with EXDEV.
+// ...) so that the rename cannot fail with EXDEV. The file is moved as it
+// is, with its own mode and owner, as rename(2) moves it. On an
+// [AtomicReplacer] (object storage) its content is written to target
+// through the Fs's own replace, and the temp file is then removed.
 //
 // After a successful Persist the handle is closed, Name returns target and
-// Close does nothing. If target is refused before anything is done (a
-// directory, a missing parent, a sandbox escape, a backend lacking atomic
-// replace or sync: see [WriteFile]), the file stays open and unchanged. If
-// a later step fails, the file is closed but stays where it was, and Close
-// removes it. Persist always syncs; for a backend without sync, write with
-// [NewPendingFile] and [NoSync] instead. Errors are [*fs.PathError] with Op
-// "persist" and Path target.
+// Close does nothing. If Persist fails, the file is handed back: it is open
+// (reopened if it had been closed), at the same offset, still at its temp
+// name, Close still removes it and Persist may be tried again; target is as
+// it was. Targets are refused as [WriteFile] refuses them. Persist always
+// syncs; for a backend without sync, write with [NewPendingFile] and
+// [NoSync] instead. Errors are [*fs.PathError] with Op "persist" and Path
+// target.
 func (f *File) Persist(target string) error {
 	return f.persist("persist", target, false)
 }
 
 // PersistNoClobber is [File.Persist] that fails with an error wrapping
-// fs.ErrExist, and changes nothing, if target exists. On [afero.OsFs],
-// [RootFs] and any [HardLinker] (SFTP with the hardlink extension) this is
-// atomic: link, then unlink. On every other Fs, including wrappers such as
-// BasePathFs over OsFs (which hide whether they have hard links), it
-// looks, then renames: a concurrent creator of target can race it. If the
-// link succeeds but the temp name cannot be removed, the error says so;
-// target holds the content and Close removes the temp name. Errors have Op
-// "persistnoclobber".
+// fs.ErrExist, and changes nothing, if target exists; the file is handed
+// back as after any failed Persist. On [afero.OsFs], [RootFs] and any
+// [HardLinker] (SFTP with the hardlink extension) this is atomic: link,
+// then unlink; on an [AtomicReplacer] it is the backend's conditional
+// write. On every other Fs, including wrappers such as BasePathFs over
+// OsFs (which hide whether they have hard links), it looks, then renames:
+// a concurrent creator of target can race it. If the link succeeds but the
+// temp name cannot be removed, the error says so; target holds the content
+// and Close removes the temp name. Errors have Op "persistnoclobber".
 func (f *File) PersistNoClobber(target string) error {
 	return f.persist("persistnoclobber", target, true)
 }
 
 func (f *File) persist(op, target string, noClobber bool) error {
-	if f == nil || f.File == nil {
+	if f == nil || f.file == nil {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrInvalid}
 	}
-	if f.done || f.closed {
+	if f.done {
 		return &fs.PathError{Op: op, Path: target, Err: fs.ErrClosed}
 	}
-	p := &PendingFile{f: f.File, fsys: f.fsys, op: op, name: target, target: target, tmp: f.name}
-	if err := p.prepare(); err != nil {
+	r := replacer{b: probe(f.fsys), op: op, name: target, target: target, asIs: true}
+	if err := r.prepare(noClobber); err != nil {
 		return err
 	}
-	f.closed = true
-	if err := p.closeTemp(); err != nil {
-		return p.errorf("", err)
+	if r.b.replacer != nil {
+		return f.persistObject(&r, noClobber)
 	}
-	move := p.rename
-	if noClobber {
-		move = p.link
+	// The offset, to hand the file back as it was if the move fails.
+	off, err := f.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return r.errorf("", err)
 	}
-	if err := move(); err != nil {
-		return p.errorf("", err)
+	t := &tempFile{f: f.file, name: f.path}
+	moved, err := r.commit(t, noClobber)
+	if err != nil && !moved {
+		if t.closed {
+			err = errors.Join(err, f.reopen(off))
+		}
+		return r.errorf("", err)
 	}
 	f.name, f.kept, f.done = target, true, true // Close does nothing now
-	if err := syncDir(f.fsys, filepath.Dir(target)); err != nil {
-		return p.errorf("sync directory", err)
+	return r.errorf("", err)
+}
+
+// reopen opens the temp file again at offset off, after a failed persist
+// closed it.
+func (f *File) reopen(off int64) error {
+	nf, err := f.fsys.OpenFile(f.path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("reopen temp file: %w", cause(err))
+	}
+	if _, err := nf.Seek(off, io.SeekStart); err != nil {
+		nf.Close()
+		return fmt.Errorf("reopen temp file: %w", cause(err))
+	}
+	f.file = probe(f.fsys).file(nf)
+	return nil
+}
+
+// persistObject copies the file's content to target through the Fs's own
+// atomic replace, then closes and removes the temp file.
+func (f *File) persistObject(r *replacer, noClobber bool) error {
+	off, err := f.file.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = f.file.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return r.errorf("", err)
+	}
+	mode := fs.FileMode(0o600)
+	if fi, serr := f.file.Stat(); serr == nil {
+		mode = fi.Mode().Perm()
+	}
+	obj, err := r.b.replacer.Replace(r.target, mode, noClobber)
+	if err == nil {
+		if _, err = io.Copy(obj, f.file); err == nil {
+			err = obj.Commit()
+		}
+		if err != nil {
+			err = errors.Join(err, obj.Abort())
+		}
+	}
+	if err != nil {
+		_, serr := f.file.Seek(off, io.SeekStart)
+		return r.errorf("", errors.Join(err, serr))
+	}
+	f.done = true
+	cerr := f.file.Close()
+	if rerr := f.fsys.Remove(f.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		cerr = errors.Join(cerr, rerr)
+	}
+	f.name, f.kept = r.name, true
+	if cerr != nil {
+		return r.errorf("remove temp file", cerr)
 	}
 	return nil
 }
@@ -143,7 +220,8 @@ func (f *File) persist(op, target string, noClobber bool) error {
 // idempotent. A Dir is not safe for concurrent use.
 type Dir struct {
 	fsys afero.Fs
-	name string
+	name string // as the caller sees it
+	path string // what Close removes: name, made absolute on the host
 	kept bool
 	done bool
 }
@@ -157,15 +235,23 @@ func NewDir(fsys afero.Fs, dir, pattern string) (*Dir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dir{fsys: fsys, name: name}, nil
+	return &Dir{fsys: fsys, name: name, path: hostAbs(fsys, name)}, nil
 }
 
-// Name returns the directory's path in its Fs.
-func (d *Dir) Name() string { return d.name }
+// Name returns the directory's path in its Fs; "" for a nil Dir.
+func (d *Dir) Name() string {
+	if d == nil {
+		return ""
+	}
+	return d.name
+}
 
 // Keep makes the directory outlive Close and returns its name; the caller
-// now owns its removal.
+// now owns its removal. It is "" for a nil Dir.
 func (d *Dir) Keep() string {
+	if d == nil {
+		return ""
+	}
 	d.kept = true
 	return d.name
 }
@@ -174,10 +260,16 @@ func (d *Dir) Keep() string {
 // it was kept, and reports what could not be removed. Calls after the
 // first return nil.
 func (d *Dir) Close() error {
+	if d == nil || d.fsys == nil {
+		return &fs.PathError{Op: "close", Err: fs.ErrInvalid}
+	}
 	if d.done || d.kept {
 		d.done = true
 		return nil
 	}
 	d.done = true
-	return RemoveAll(d.fsys, d.name)
+	if err := RemoveAll(d.fsys, d.path); err != nil {
+		return wrapErr("removeall", d.name, err)
+	}
+	return nil
 }

@@ -41,8 +41,8 @@ var straceOps = map[string]func(fsys afero.Fs, target string) error{
 	"nosync": func(fsys afero.Fs, target string) error {
 		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.NoSync())
 	},
-	"existingperms": func(fsys afero.Fs, target string) error {
-		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.WithExistingPermissions())
+	"staticperms": func(fsys afero.Fs, target string) error {
+		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.WithStaticPermissions(0o666))
 	},
 	"writereader": func(fsys afero.Fs, target string) error {
 		return tempfs.WriteReader(fsys, target, strings.NewReader("new"), 0o600)
@@ -243,12 +243,21 @@ func TestStraceWriteFileDurable(t *testing.T) {
 			assert.True(t, fileSync < closeFile && closeFile < rename, "fsync and close before the rename: %v", calls)
 			assert.Greater(t, dirSync, rename, "fsync of the directory after the rename: %v", calls)
 			assert.Equal(t, 2, stCount(calls, stIsSync), "exactly two syncs: %v", calls)
-			assert.Zero(t, stCount(calls, stIsChmod), "no chmod without WithExistingPermissions: %v", calls)
+			assert.Zero(t, stCount(calls, stIsChmod), "no chmod: the temp file is created with the target's mode: %v", calls)
 			assert.Zero(t, stCount(calls, stIsUnlink), "nothing removed on success: %v", calls)
+			fi, err := os.Stat(target)
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "an existing target keeps its mode (issue 17)")
+			// Two lstats of the target: tempfs's one look before the temp
+			// file exists (a directory is refused before any data is
+			// read, issue 11.6), and os.Rename's own right before renameat.
 			stats := stCount(calls, stIsStat)
-			assert.Equal(t, 1, stats, "only os.Rename's own lstat of the target: %v", calls)
+			assert.Equal(t, 2, stats, "one look before the create, and os.Rename's own lstat: %v", calls)
+			look := stIndex(calls, 0, stIsStat)
+			assert.True(t, look >= 0 && look < create && strings.Contains(calls[look].args, `"`+target+`"`),
+				"the look at the target comes before the temp file is created: %v", calls)
 			assert.True(t, stIsStat(calls[rename-1]) && strings.Contains(calls[rename-1].args, `"`+target+`"`),
-				"the one stat is os.Rename's, right before renameat: %v", calls)
+				"the other stat is os.Rename's, right before renameat: %v", calls)
 		})
 	}
 }
@@ -270,18 +279,18 @@ func TestStraceWriteFileNoSync(t *testing.T) {
 // TestStraceWriteFileExistingPerms: the one option that asks for a chmod
 // and a stat of the target gets exactly those on top of the durable
 // sequence, and the chmod happens before the rename.
-func TestStraceWriteFileExistingPerms(t *testing.T) {
+func TestStraceWriteFileStaticPerms(t *testing.T) {
 	t.Parallel()
 	strace := requireStrace(t)
-	calls, dir := traceOp(t, strace, "existingperms")
+	calls, dir := traceOp(t, strace, "staticperms")
 	chmod := stIndex(calls, 0, stIsChmod)
 	rename := stIndex(calls, 0, stIsRename)
-	require.GreaterOrEqual(t, chmod, 0, "chmod with WithExistingPermissions: %v", calls)
+	require.GreaterOrEqual(t, chmod, 0, "chmod with WithStaticPermissions: %v", calls)
 	assert.Less(t, chmod, rename, "chmod before the rename: %v", calls)
 	assert.Equal(t, 1, stCount(calls, stIsChmod), "one chmod: %v", calls)
 	assert.Equal(t, 2, stCount(calls, stIsStat), "our lstat of the target plus os.Rename's: %v", calls)
 	assert.Equal(t, 2, stCount(calls, stIsSync), "still durable: %v", calls)
 	fi, err := os.Stat(filepath.Join(dir, "target"))
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "the old mode is kept")
+	assert.Equal(t, os.FileMode(0o666), fi.Mode().Perm(), "the static mode, umask ignored")
 }

@@ -19,7 +19,10 @@ import (
 // when no writer can be running). It does not descend into subdirectories.
 // An empty dir, or one holding a NUL byte, is refused with an error
 // wrapping fs.ErrInvalid (Sweep has no default directory: it cleans the
-// directories of the files you write). Errors are [*fs.PathError] with Op
+// directories of the files you write). On an Fs whose crashed writers
+// leave something else behind ([StaleSweeper]: an object store's unfinished
+// multipart uploads), Sweep also frees what was started in dir before the
+// same cutoff, and returns those names too. Errors are [*fs.PathError] with Op
 // "sweep"; names removed before an error are returned with it. It is safe
 // for concurrent use.
 func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error) {
@@ -54,23 +57,12 @@ func Sweep(fsys afero.Fs, dir string, olderThan time.Duration) ([]string, error)
 		}
 		removed = append(removed, name)
 	}
-	return removed, nil
-}
-
-// IsTempName reports whether the file name (one path element) is named as
-// the temp files of this package's atomic writes are:
-// ".<base>.tempfs-<13 letters or digits>.tmp". [Sweep] removes such files;
-// a file watcher can use it to ignore writes in progress.
-func IsTempName(name string) bool {
-	rest, ok := strings.CutSuffix(name, tempSuffix)
-	if !ok || len(rest) < 1+1+len(tempMarker)+randLen || name[0] != '.' {
-		return false
-	}
-	random := rest[len(rest)-randLen:]
-	for i := 0; i < len(random); i++ {
-		if strings.IndexByte(randAlphabet, random[i]) < 0 {
-			return false
+	if ss, ok := fsys.(StaleSweeper); ok {
+		stale, err := ss.SweepStale(dir, cutoff)
+		removed = append(removed, stale...)
+		if err != nil {
+			return removed, wrapErr(op, dir, err)
 		}
 	}
-	return strings.HasSuffix(rest[:len(rest)-randLen], tempMarker)
+	return removed, nil
 }

@@ -28,7 +28,6 @@ package tempfs
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -95,10 +94,17 @@ const virtualTempDir = string(filepath.Separator) + "tmp"
 // $TMPDIR. For every other Fs (MemMapFs, sandboxes, remote storage) it is
 // the virtual directory /tmp of that Fs, created with mode 0o700 (before
 // umask) on first use, so that an empty dir works inside a sandbox too.
+// That /tmp stays in the Fs afterwards (it is not removed with the temp
+// files made in it): on a sandbox over your data, prefer the In forms
+// ([WithTempDirIn], [WithTempFileIn]) or an explicit dir.
 // That includes wrappers around OsFs (ReadOnlyFs, CopyOnWriteFs, your own
 // logging Fs), which do not say what they wrap: on them /tmp is the host's
 // /tmp, whatever $TMPDIR says (on Windows, \tmp on the current drive);
 // give such an Fs an explicit dir.
+//
+// Unlike [afero.TempDir](fs, dir, prefix), which creates a new directory
+// like [os.MkdirTemp] (tempfs's [MkdirTemp]), TempDir creates nothing but
+// the root itself and returns it, like [os.TempDir].
 //
 // TempDir checks that the directory exists and is a directory; if not, it
 // returns an [*fs.PathError] with Op "tempdir" (wrapping syscall.ENOTDIR
@@ -108,12 +114,13 @@ func TempDir(fsys afero.Fs) (string, error) {
 	if fsys == nil {
 		return "", &fs.PathError{Op: op, Path: "", Err: errNilFs}
 	}
+	host := probe(fsys).host
 	dir := virtualTempDir
-	if isHostFs(fsys) {
+	if host {
 		dir = os.TempDir()
 	}
 	fi, err := fsys.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) && !isHostFs(fsys) {
+	if errors.Is(err, fs.ErrNotExist) && !host {
 		if err = fsys.MkdirAll(dir, 0o700); err == nil {
 			fi, err = fsys.Stat(dir)
 		}
@@ -127,23 +134,132 @@ func TempDir(fsys afero.Fs) (string, error) {
 	return dir, nil
 }
 
-// isHostFs reports whether names given to fsys are host paths.
-func isHostFs(fsys afero.Fs) bool {
-	_, ok := fsys.(*afero.OsFs)
-	return ok
+// backend is what tempfs knows of an Fs, read once per call by [probe]:
+// the one place that looks at concrete afero types. The rest of the
+// package asks it, so that a fast path it allows only skips a call and
+// never changes an outcome.
+type backend struct {
+	fsys afero.Fs
+	// host: names are host paths (OsFs).
+	host bool
+	// strict: the Fs keeps the POSIX creation rules (see [StrictFs]), so
+	// tempfs need not check a directory before creating in it.
+	strict bool
+	// mkdirExcl: Mkdir fails with fs.ErrExist for an existing name,
+	// atomically, so MkdirTemp need not look first.
+	mkdirExcl bool
+	// base: a BasePathFs, whose names tempfs walks itself (basepath.go).
+	base *afero.BasePathFs
+	// confined: names cannot leave a root; absolute link targets and ".."
+	// above the root are refused ([RootFs]).
+	confined bool
+	// noDirSync: syncing a directory is a no-op (MemMapFs, Windows).
+	noDirSync bool
+	// replacer: writes go through the Fs's own atomic replace.
+	replacer AtomicReplacer
 }
 
-// isStrict reports whether fsys is known to keep POSIX semantics for
-// creation, so that tempfs can skip its own checks: the host OS, or an Fs
-// that says so through [StrictFs].
-func isStrict(fsys afero.Fs) bool {
+// probe reads what tempfs needs to know of fsys.
+func probe(fsys afero.Fs) backend {
+	b := backend{fsys: fsys, noDirSync: runtime.GOOS == "windows"}
 	switch f := fsys.(type) {
 	case *afero.OsFs:
-		return true
-	case StrictFs:
-		return f.StrictPOSIX()
+		b.host, b.strict, b.mkdirExcl = true, true, true
+	case *afero.MemMapFs:
+		// Mkdir checks under MemMapFs's lock, though MemMapFs creates
+		// missing parents and so is not strict.
+		b.mkdirExcl, b.noDirSync = true, true
+	case *afero.BasePathFs:
+		b.base = f
+	case *RootFs:
+		b.confined = true
 	}
-	return false
+	if s, ok := fsys.(StrictFs); ok && s.StrictPOSIX() {
+		b.strict, b.mkdirExcl = true, true
+	}
+	b.replacer, _ = fsys.(AtomicReplacer)
+	return b
+}
+
+// syncDir makes the entries of dir durable, as far as the Fs can: its
+// [DirSyncer], else an open directory's Sync.
+func (b backend) syncDir(dir string) error {
+	if ds, ok := b.fsys.(DirSyncer); ok {
+		return ds.SyncDir(dir)
+	}
+	if b.noDirSync {
+		return nil
+	}
+	d, err := b.fsys.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// link makes newname a hard link to oldname, failing with an error
+// wrapping fs.ErrExist if newname exists, atomically; errors.ErrUnsupported
+// where the Fs has no hard links tempfs knows of.
+func (b backend) link(oldname, newname string) error {
+	if l, ok := b.fsys.(HardLinker); ok {
+		return l.Link(oldname, newname)
+	}
+	if b.host {
+		return os.Link(oldname, newname)
+	}
+	return errors.ErrUnsupported
+}
+
+// file wraps a file the Fs opened, where its errors would show host paths
+// (a BasePathFs's do).
+func (b backend) file(f afero.File) afero.File {
+	if b.base != nil {
+		return &virtualFile{f: f, name: f.Name()}
+	}
+	return f
+}
+
+// checkDir returns nil if dir is an existing directory of the Fs, else the
+// cause (for the caller to wrap with its own op and path). It guards
+// backends that create missing parents on the fly (MemMapFs).
+func (b backend) checkDir(dir string) error {
+	fi, err := b.fsys.Stat(dir)
+	if err != nil {
+		return cause(err)
+	}
+	if !fi.IsDir() {
+		return syscall.ENOTDIR
+	}
+	return nil
+}
+
+// emptyDir reports whether dir is a directory with nothing in it. It reads
+// the directory rather than trusting Remove, which removes a non-empty
+// directory on MemMapFs.
+func (b backend) emptyDir(dir string) bool {
+	d, err := b.fsys.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	names, err := d.Readdirnames(1)
+	return len(names) == 0 && (err == nil || errors.Is(err, io.EOF))
+}
+
+// refine turns the error of a create in dir into the one the OS gives:
+// where the Fs says "not exist" for a parent that is a file (SFTP does),
+// it is ENOTDIR. It costs a Stat only on that error path.
+func (b backend) refine(dir string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		if fi, serr := b.fsys.Stat(dir); serr == nil && !fi.IsDir() {
+			return syscall.ENOTDIR
+		}
+	}
+	return err
 }
 
 // StrictFs is an optional interface for an [afero.Fs] that keeps the
@@ -163,108 +279,6 @@ type StrictFs interface {
 	StrictPOSIX() bool
 }
 
-// checkDir returns nil if dir is an existing directory of fsys, else the
-// cause (for the caller to wrap with its own op and path). It guards
-// backends that create missing parents on the fly (MemMapFs).
-func checkDir(fsys afero.Fs, dir string) error {
-	fi, err := fsys.Stat(dir)
-	if err != nil {
-		return cause(err)
-	}
-	if !fi.IsDir() {
-		return syscall.ENOTDIR
-	}
-	return nil
-}
-
-// syncDir makes the entries of dir durable, as far as fsys can.
-func syncDir(fsys afero.Fs, dir string) error {
-	if ds, ok := fsys.(DirSyncer); ok {
-		return ds.SyncDir(dir)
-	}
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	if _, ok := fsys.(*afero.MemMapFs); ok {
-		return nil
-	}
-	d, err := fsys.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// lstat is Lstat where fsys has it, else Stat.
-func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
-	if l, ok := fsys.(afero.Lstater); ok {
-		fi, _, err := l.LstatIfPossible(name)
-		return fi, err
-	}
-	return fsys.Stat(name)
-}
-
-var errNilFs = fmt.Errorf("nil afero.Fs: %w", fs.ErrInvalid)
-
-// errInvalidArg is an invalid argument (a negative offset or size, an
-// unknown whence) that errors.Is matches both with syscall.EINVAL, as os
-// reports it, and with fs.ErrInvalid.
-var errInvalidArg error = invalidArg{}
-
-type invalidArg struct{}
-
-func (invalidArg) Error() string { return "invalid argument" }
-
-func (invalidArg) Is(target error) bool {
-	return target == syscall.EINVAL || target == fs.ErrInvalid
-}
-
-// As lets errors.As find the syscall.Errno (EINVAL) that os would report.
-func (invalidArg) As(target any) bool {
-	if e, ok := target.(*syscall.Errno); ok {
-		*e = syscall.EINVAL
-		return true
-	}
-	return false
-}
-
-// ErrEscapes is wrapped by every error that refuses a name because it
-// would leave a sandbox: on a [RootFs], ".." climbing above the root, a
-// symbolic link pointing out of it, or a symbolic link being created whose
-// target would point out; on an [afero.BasePathFs], a name that cleans to
-// a path outside the base (afero checks the base as a string prefix, so
-// with base /x/001 the name ../0012 reaches /x/0012), which tempfs refuses
-// before calling the Fs. It wraps fs.ErrPermission, so code that only
-// knows the standard sentinels treats the refusal as a permission error.
-var ErrEscapes = fmt.Errorf("path escapes the sandbox: %w", fs.ErrPermission)
-
-// cause strips the path wrappers a backend put around err, which may hold
-// host paths (BasePathFs does), and keeps the cause.
-func cause(err error) error {
-	for {
-		switch e := err.(type) {
-		case *fs.PathError:
-			err = e.Err
-		case *os.LinkError:
-			err = e.Err
-		default:
-			return err
-		}
-	}
-}
-
-// wrapErr returns err as an *fs.PathError with the caller's op and path.
-func wrapErr(op, path string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &fs.PathError{Op: op, Path: path, Err: cause(err)}
-}
-
 // AtomicReplacer is an optional interface for an [afero.Fs] that replaces a
 // file's whole content in one step without a temp name and a rename: an
 // object store, where a PUT or a completed multipart upload makes the new
@@ -278,6 +292,13 @@ func wrapErr(op, path string, err error) error {
 // Commit succeeds only if name does not exist at that moment, decided by the
 // backend (else it fails with an error wrapping fs.ErrExist, and nothing
 // changes). Replace may be called from many goroutines at once.
+//
+// tempfs checks the name first (empty, NUL, trailing separator, too long,
+// sandbox escapes) but does not look at the target: that costs a request on
+// remote storage, so refusing a target that cannot be replaced (a directory,
+// syscall.EISDIR; a missing parent where the Fs has real directories,
+// fs.ErrNotExist) is Replace's job, before anything is written. Persist of a
+// [File] on such an Fs copies the file's content through Replace.
 type AtomicReplacer interface {
 	Replace(name string, perm fs.FileMode, noClobber bool) (Replacement, error)
 }
@@ -303,4 +324,31 @@ type Replacement interface {
 // once.
 type StaleSweeper interface {
 	SweepStale(dir string, before time.Time) ([]string, error)
+}
+
+// TempRecorder is an optional interface for an [afero.Fs] that wants to
+// know which of its names tempfs made as temporary: [CreateTemp],
+// [MkdirTemp] (and so [NewFile], [NewDir], the scoped helpers) and the temp
+// files of atomic writes call RecordTemp with the name right after creating
+// it. tempfstest's NewFs uses it to report every temp file or directory a
+// test leaves behind, wherever it is. It may be called from many
+// goroutines at once.
+type TempRecorder interface {
+	RecordTemp(name string)
+}
+
+// recordTemp tells a [TempRecorder] that name was made as temporary.
+func (b backend) recordTemp(name string) {
+	if r, ok := b.fsys.(TempRecorder); ok {
+		r.RecordTemp(name)
+	}
+}
+
+// lstat is Lstat where fsys has it, else Stat.
+func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
+	if l, ok := fsys.(afero.Lstater); ok {
+		fi, _, err := l.LstatIfPossible(name)
+		return fi, err
+	}
+	return fsys.Stat(name)
 }

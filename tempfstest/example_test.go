@@ -50,10 +50,11 @@ func ExampleFaultFs() {
 	}
 	// Output:
 	// true
-	// 0 openfile
-	// 1 write
-	// 2 close
-	// 3 remove
+	// 0 lstat
+	// 1 openfile
+	// 2 write
+	// 3 close
+	// 4 remove
 }
 
 // CheckFs tells which of the semantics tempfs relies on a backend lacks.
@@ -62,6 +63,59 @@ func ExampleCheckFs() {
 	err := tempfstest.CheckFs(afero.NewCopyOnWriteFs(afero.NewMemMapFs(), afero.NewMemMapFs()))
 	var ce *tempfstest.CheckError
 	fmt.Println(errors.As(err, &ce))
+	// Output:
+	// <nil>
+	// true
+}
+
+// A user's SaveConfig, proved crash-safe: every crash image, before every
+// call and with any share of unsynced state kept, holds the old config or
+// the new one. The in-place write that afero.WriteFile does is caught.
+func ExampleCrashes() {
+	const name = "/etc/app.json"
+	saves := map[string]func(fsys afero.Fs, data []byte) error{
+		"tempfs.WriteFile": func(fsys afero.Fs, data []byte) error { return tempfs.WriteFile(fsys, name, data, 0o644) },
+		"afero.WriteFile":  func(fsys afero.Fs, data []byte) error { return afero.WriteFile(fsys, name, data, 0o644) },
+		"no fsync": func(fsys afero.Fs, data []byte) error {
+			return tempfs.WriteFile(fsys, name, data, 0o644, tempfs.NoSync())
+		},
+	}
+	for _, save := range []string{"tempfs.WriteFile", "afero.WriteFile", "no fsync"} {
+		err := tempfstest.Crashes(tempfstest.Scenario{
+			Setup: func(fsys afero.Fs) error {
+				return tempfs.WriteFile(fsys, name, []byte(`{"v":1}`), 0o644, tempfs.CreateParents())
+			},
+			Run:   func(fsys afero.Fs) error { return saves[save](fsys, []byte(`{"v":2}`)) },
+			Check: tempfstest.FileIsOneOf(name, `{"v":1}`, `{"v":2}`),
+		})
+		fmt.Printf("%s crash-safe: %v\n", save, err == nil)
+	}
+	// Output:
+	// tempfs.WriteFile crash-safe: true
+	// afero.WriteFile crash-safe: false
+	// no fsync crash-safe: false
+}
+
+// Faults fails each call of the user's code in turn: a failed save must
+// leave the old config.
+func ExampleFaults() {
+	const name = "/etc/app.json"
+	err := tempfstest.Faults(tempfstest.Scenario{
+		Setup: func(fsys afero.Fs) error {
+			return tempfs.WriteFile(fsys, name, []byte("old"), 0o644, tempfs.CreateParents())
+		},
+		Run:   func(fsys afero.Fs) error { return tempfs.WriteFile(fsys, name, []byte("new"), 0o644) },
+		Check: tempfstest.FileIsOneOf(name, "old", "new"),
+	})
+	fmt.Println(err)
+	inPlace := tempfstest.Faults(tempfstest.Scenario{
+		Setup: func(fsys afero.Fs) error {
+			return tempfs.WriteFile(fsys, name, []byte("old"), 0o644, tempfs.CreateParents())
+		},
+		Run:   func(fsys afero.Fs) error { return afero.WriteFile(fsys, name, []byte("new"), 0o644) },
+		Check: tempfstest.FileIsOneOf(name, "old", "new"),
+	})
+	fmt.Println(inPlace != nil)
 	// Output:
 	// <nil>
 	// true

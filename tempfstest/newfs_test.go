@@ -22,6 +22,7 @@ type fakeTB struct {
 }
 
 func (f *fakeTB) Helper()           {}
+func (f *fakeTB) Name() string      { return "TestUserCode" }
 func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
 func (f *fakeTB) Errorf(format string, args ...any) {
 	f.errors = append(f.errors, fmt.Sprintf(format, args...))
@@ -63,6 +64,29 @@ func TestNewFsLeakCheck(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, afero.WriteFile(fsys, d+"/inner", []byte("x"), 0o600))
 		}, true, []string{"/tmp/leakdir-", "/inner"}},
+		{"pending file outside the temp dir", func(t *testing.T, _ *fakeTB, fsys afero.Fs) {
+			require.NoError(t, fsys.MkdirAll("/data", 0o755))
+			p, err := tempfs.NewPendingFile(fsys, "/data/out.json")
+			require.NoError(t, err)
+			_, err = p.WriteString("{}")
+			require.NoError(t, err)
+		}, true, []string{"TestUserCode", "/data/.out.json.tempfs-"}},
+		{"temp dir outside the temp dir", func(t *testing.T, _ *fakeTB, fsys afero.Fs) {
+			require.NoError(t, fsys.MkdirAll("/spool", 0o755))
+			_, err := tempfs.MkdirTemp(fsys, "/spool", "job-*")
+			require.NoError(t, err)
+		}, true, []string{"/spool/job-"}},
+		{"committed and cleaned-up files are not leaks", func(t *testing.T, _ *fakeTB, fsys afero.Fs) {
+			require.NoError(t, fsys.MkdirAll("/data", 0o755))
+			require.NoError(t, tempfs.WriteFile(fsys, "/data/a", []byte("x"), 0o600))
+			p, err := tempfs.NewPendingFile(fsys, "/data/b")
+			require.NoError(t, err)
+			require.NoError(t, p.Cleanup())
+			f, err := tempfs.NewFile(fsys, "/data", "persist-*")
+			require.NoError(t, err)
+			require.NoError(t, f.Persist("/data/c"))
+			require.NoError(t, f.Close())
+		}, false, nil},
 		{"files outside the temp dir are not leaks", func(t *testing.T, _ *fakeTB, fsys afero.Fs) {
 			require.NoError(t, afero.WriteFile(fsys, "/data", []byte("x"), 0o600))
 		}, false, nil},

@@ -30,6 +30,7 @@ func atomicTests() []suiteTest {
 		{"Sweep", testSweep},
 		{"Persist", testPersist},
 		{"Symlinks", testSymlinks},
+		{"Mistakes", testMistakes},
 	}
 }
 
