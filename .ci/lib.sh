@@ -27,9 +27,21 @@ apt_install() {
 	fi
 	as_root true # fail early, with the message, when we cannot be root
 	say "apt-get update"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+	quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	say "apt-get install $*"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# quiet CMD...: runs CMD, showing its output only when it fails.
+quiet() {
+	local out
+	out=$(mktemp)
+	if ! "$@" >"$out" 2>&1; then
+		cat "$out" >&2
+		rm -f "$out"
+		die "failed: $*"
+	fi
+	rm -f "$out"
 }
 
 # module_dirs prints the directory of every Go module of the repository
