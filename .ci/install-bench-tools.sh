@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the tools the benchmark and strace tests need (strace), once:
-# a second run does nothing. Called by .ci/run; safe to run by hand as root.
+# Installs strace, which the syscall tests and the benchmarks need.
+# Idempotent: does nothing if it is there.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 if command -v strace >/dev/null 2>&1; then
+	say "strace already at $(command -v strace)"
 	exit 0
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq strace
-command -v strace >/dev/null
+apt_install strace
+command -v strace >/dev/null 2>&1 || die "strace still missing after installing it"
+say "strace installed at $(command -v strace)"

@@ -1,18 +1,14 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Installs OpenSSH's sftp-server, which the sftpfs tests start as a
 # subprocess (no sshd needed). Idempotent: does nothing if it is there.
-set -eu
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
 SERVER=/usr/lib/openssh/sftp-server
 if [ -x "$SERVER" ]; then
+	say "sftp-server already at $SERVER"
 	exit 0
 fi
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-fi
-$SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends openssh-sftp-server
-if [ ! -x "$SERVER" ]; then
-	echo "install-sftp-server: $SERVER still missing after installing openssh-sftp-server" >&2
-	exit 1
-fi
+apt_install openssh-sftp-server
+[ -x "$SERVER" ] || die "$SERVER still missing after installing openssh-sftp-server"
+say "sftp-server installed at $SERVER"
