@@ -25,6 +25,7 @@ type config struct {
 	noClobber      bool         // create the target only if it does not exist
 	// test-only mutations, set from export_test.go
 	skipFileSync, skipDirSync bool
+	named                     bool // the named protocol even where unnamed files exist
 }
 
 type optionFunc func(*config)

@@ -57,7 +57,7 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 		return fmt.Errorf("stat: %w", cause(err))
 	}
 	if r.mode != nil && fi.Mode().Perm() != *r.mode {
-		if err := r.b.fsys.Chmod(t.name, *r.mode); err != nil {
+		if err := t.chmod(r.b, *r.mode); err != nil {
 			return fmt.Errorf("chmod: %w", cause(err))
 		}
 	}
@@ -67,7 +67,7 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 	if cur := ownerOf(fi); cur != nil && *cur == *r.owner {
 		return nil
 	}
-	err = r.b.fsys.Chown(t.name, r.owner.uid, r.owner.gid)
+	err = t.chown(r.b, r.owner.uid, r.owner.gid)
 	if err != nil && !errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("chown: %w", cause(err))
 	}

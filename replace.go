@@ -39,8 +39,10 @@ type replacer struct {
 // tempFile is the temp file of one replacement.
 type tempFile struct {
 	f      afero.File
-	name   string
+	name   string // "" while an unnamed file has no name
 	closed bool
+	// unnamed: made by the Fs's UnnamedCreator (unnamed.go).
+	unnamed bool
 }
 
 // prepare checks the name, the backend and the target, and resolves the
@@ -171,6 +173,9 @@ func (r *replacer) undoParents() {
 // umask).
 func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 	perm = r.createPerm(perm)
+	if t := r.createUnnamed(perm); t != nil {
+		return t, nil
+	}
 	dir, base := filepath.Split(r.target)
 	if dir == "" {
 		dir = "."
@@ -192,6 +197,9 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 	if err := r.applyAttrs(t); err != nil {
 		return false, err
+	}
+	if t.unnamed {
+		return r.commitUnnamed(t, noClobber)
 	}
 	if err := r.closeTemp(t); err != nil {
 		return false, err
@@ -278,7 +286,9 @@ func (r *replacer) discard(t *tempFile) error {
 				errs = append(errs, fmt.Errorf("close: %w", cause(err)))
 			}
 		}
-		if err := r.b.fsys.Remove(t.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if t.name == "" {
+			// An unnamed file: closing it freed it.
+		} else if err := r.b.fsys.Remove(t.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove temp file: %w", cause(err)))
 		}
 	}

@@ -1,0 +1,211 @@
+package tempfs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/spf13/afero"
+)
+
+// This file holds unnamed temp files: TempFileUnnamed (Python's
+// TemporaryFile), and the unnamed protocol of the replacement engine,
+// where the temp file of an atomic write has no name until it is complete
+// and synced. The Fs makes them through an [UnnamedCreator] (vfs.go; Linux's
+// O_TMPFILE in unnamed_linux.go); wherever it cannot, the named protocol
+// of replace.go runs, decided per call.
+
+// TempFileUnnamed returns a new scratch file, open for reading and writing,
+// with mode 0o600 (before umask), in the directory dir of fsys; dir ""
+// means [TempDir](fsys). The file has no name: no other process can open
+// it, nothing needs to be removed, and Close frees it. Its Name is dir. It
+// is Python's tempfile.TemporaryFile and Rust's tempfile::tempfile.
+//
+// Whether a crash can leave it behind depends on the backend:
+//
+//   - On Linux, on [afero.OsFs], [afero.BasePathFs] over OsFs and [RootFs]
+//     where the file system has O_TMPFILE (ext4, xfs, btrfs, tmpfs, …), and
+//     on any Fs that implements [UnnamedCreator]: the file never has a
+//     name, and a crash leaves nothing.
+//   - On those Fs where O_TMPFILE is refused (other Unixes, file systems
+//     without it): the file is created under a name of the form
+//     ".unnamed.tempfs-<random>.tmp" and removed at once, while it stays
+//     open; a crash between the two calls leaves that name, which [Sweep]
+//     removes.
+//   - On an Fs that cannot keep a removed file open (MemMapFs, Windows,
+//     SFTP and every other backend): the file keeps that name until Close
+//     removes it; a crash leaves it (MemMapFs loses everything anyway), and
+//     [Sweep] removes it.
+//
+// Errors are [*fs.PathError] with Op "tempfileunnamed". It is safe for
+// concurrent use.
+func TempFileUnnamed(fsys afero.Fs, dir string) (afero.File, error) {
+	const op = "tempfileunnamed"
+	n, err := newNamer(fsys, op, dir, unnamedPrefix+"*"+tempSuffix)
+	if err != nil {
+		return nil, err
+	}
+	if u := n.b.unnamed; u != nil {
+		if f, err := u.OpenUnnamed(n.dir, 0o600, false); err == nil {
+			return f, nil
+		}
+		// Refused (or failed): the named way below gives the error, if any.
+	}
+	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	name := f.Name()
+	nf := &namelessFile{File: n.b.file(f), dir: n.dir}
+	if !n.b.osFiles || runtime.GOOS == "windows" {
+		nf.fsys, nf.name = fsys, name // Close removes it
+		return nf, nil
+	}
+	if err := fsys.Remove(name); err != nil {
+		return nil, wrapErr(op, n.pattern(), errors.Join(err, f.Close()))
+	}
+	return nf, nil
+}
+
+// unnamedPrefix starts the name of a [TempFileUnnamed] file where it has
+// one for a while; with tempSuffix it makes a name [IsTempName] accepts.
+const unnamedPrefix = ".unnamed" + tempMarker
+
+// namelessFile is a [TempFileUnnamed] file that had to be made with a
+// name: removed at once (name ""), or removed by Close.
+type namelessFile struct {
+	afero.File
+	dir  string
+	fsys afero.Fs // set if Close removes name
+	name string
+}
+
+// Name returns the directory the file was made in.
+func (f *namelessFile) Name() string { return f.dir }
+
+// Close closes the file and, where it still has a name, removes it.
+func (f *namelessFile) Close() error {
+	err := f.File.Close()
+	if f.fsys != nil {
+		fsys := f.fsys
+		f.fsys = nil
+		if rerr := fsys.Remove(f.name); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, wrapErr("remove", f.dir, rerr))
+		}
+	}
+	return err
+}
+
+// createUnnamed makes the temp file of a replacement unnamed, beside the
+// target, where the Fs can; nil where it cannot, for the named protocol.
+func (r *replacer) createUnnamed(perm fs.FileMode) *tempFile {
+	if r.b.unnamed == nil || r.cfg.named {
+		return nil
+	}
+	f, err := r.b.unnamed.OpenUnnamed(filepath.Dir(r.target), perm.Perm(), true)
+	if err != nil {
+		return nil
+	}
+	return &tempFile{f: f, unnamed: true}
+}
+
+// commitUnnamed is commit for an unnamed temp file, after its attributes:
+// sync it, then give it the target's name with one link where the target
+// does not exist (which is also the atomic no-clobber create), else a link
+// to a temp name and a rename over the target; then close it and sync the
+// directory. A crash before the link leaves nothing behind. An error with
+// moved false leaves the target as it was, and the file open (linked to
+// t.name if that is set, for discard to remove).
+func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err error) {
+	if !r.cfg.noSync && !r.cfg.skipFileSync {
+		if err := t.f.Sync(); err != nil {
+			return false, fmt.Errorf("sync: %w", cause(err))
+		}
+	}
+	if noClobber || !r.exists {
+		err := r.b.unnamed.LinkUnnamed(t.f, r.target)
+		switch {
+		case err == nil:
+			moved = true
+		case noClobber || !errors.Is(err, fs.ErrExist):
+			return false, fmt.Errorf("link: %w", cause(r.b.refine(filepath.Dir(r.target), err)))
+		}
+		// The target appeared meanwhile: replace it below.
+	}
+	if !moved {
+		if err := r.linkTempName(t); err != nil {
+			return false, err
+		}
+		if err := r.rename(t.name); err != nil {
+			return false, err
+		}
+		t.name = ""
+	}
+	t.closed = true
+	if err := t.f.Close(); err != nil {
+		return true, fmt.Errorf("close: %w", cause(err))
+	}
+	if !r.cfg.noSync && !r.cfg.skipDirSync {
+		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {
+			return true, fmt.Errorf("sync directory: %w", cause(err))
+		}
+	}
+	return true, nil
+}
+
+// linkTempName links the unnamed t to a fresh temp name beside the target
+// (the name a named write would have used, which Sweep knows) and records
+// it in t.name.
+func (r *replacer) linkTempName(t *tempFile) error {
+	dir, base := filepath.Split(r.target)
+	if dir == "" {
+		dir = "."
+	}
+	n := &tempNamer{b: r.b, op: r.op, dir: dir, prefix: "." + truncateName(base, maxBaseInTemp) + tempMarker, suffix: tempSuffix}
+	for range maxTries {
+		name := n.next()
+		err := r.b.unnamed.LinkUnnamed(t.f, name)
+		if err == nil {
+			t.name = name
+			r.b.recordTemp(name)
+			return nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("link: %w", cause(err))
+		}
+	}
+	return fmt.Errorf("link: %w", fs.ErrExist)
+}
+
+// fileAttrs is what an open host file offers to change its attributes
+// without a name (fchmod, fchown).
+type fileAttrs interface {
+	Chmod(mode fs.FileMode) error
+	Chown(uid, gid int) error
+}
+
+// chmod sets the temp file's mode: by its name, or through the open file
+// where it has none.
+func (t *tempFile) chmod(b backend, mode fs.FileMode) error {
+	if t.unnamed {
+		if a, ok := t.f.(fileAttrs); ok {
+			return a.Chmod(mode)
+		}
+		return errors.ErrUnsupported
+	}
+	return b.fsys.Chmod(t.name, mode)
+}
+
+// chown sets the temp file's owner, as chmod its mode.
+func (t *tempFile) chown(b backend, uid, gid int) error {
+	if t.unnamed {
+		if a, ok := t.f.(fileAttrs); ok {
+			return a.Chown(uid, gid)
+		}
+		return errors.ErrUnsupported
+	}
+	return b.fsys.Chown(t.name, uid, gid)
+}
