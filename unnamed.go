@@ -144,16 +144,37 @@ func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err e
 		}
 		t.name = ""
 	}
+	if !r.cfg.noSync && !r.cfg.skipDirSync {
+		err := r.syncDirOf(t)
+		if err != nil {
+			t.closed = true
+			t.f.Close()
+			return true, fmt.Errorf("sync directory: %w", cause(err))
+		}
+	}
 	t.closed = true
 	if err := t.f.Close(); err != nil {
 		return true, fmt.Errorf("close: %w", cause(err))
 	}
-	if !r.cfg.noSync && !r.cfg.skipDirSync {
-		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {
-			return true, fmt.Errorf("sync directory: %w", cause(err))
+	return true, nil
+}
+
+// dirHolder is an unnamed file that holds its directory open (RootFs's):
+// syncHeldDir fsyncs it.
+type dirHolder interface {
+	syncHeldDir() (ok bool, err error)
+}
+
+// syncDirOf syncs the target's directory, through the descriptor the
+// unnamed file holds where it holds one (the directory it was linked in,
+// saving an open), else the backend's way.
+func (r *replacer) syncDirOf(t *tempFile) error {
+	if h, ok := t.f.(dirHolder); ok {
+		if done, err := h.syncHeldDir(); done {
+			return err
 		}
 	}
-	return true, nil
+	return r.b.syncDir(filepath.Dir(r.target))
 }
 
 // linkTempName links the unnamed t to a fresh temp name beside the target

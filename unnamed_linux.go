@@ -36,7 +36,7 @@ var _ UnnamedCreator = (*RootFs)(nil)
 type unnamedFile struct {
 	*os.File
 	fd  int
-	dir *os.File // RootFs: the directory, held for the link
+	dir *os.File // RootFs: the directory, held for the link (if linkable)
 	// dirName is the directory as the caller named it.
 	dirName string
 }
@@ -49,6 +49,15 @@ func (f *unnamedFile) Close() error {
 		f.dir.Close()
 	}
 	return err
+}
+
+// syncHeldDir fsyncs the directory the file was made (and linked) in,
+// where it holds it (RootFs).
+func (f *unnamedFile) syncHeldDir() (bool, error) {
+	if f.dir == nil {
+		return false, nil
+	}
+	return true, f.dir.Sync()
 }
 
 // openTmpfile opens an unnamed file in the directory path (relative to
@@ -158,8 +167,12 @@ func (fsys *RootFs) OpenUnnamed(dir string, perm fs.FileMode, linkable bool) (af
 		return nil, rootPathErr("open", dir, err)
 	}
 	fd, err := openTmpfile(int(d.Fd()), ".", perm, linkable)
-	if err != nil {
+	if err != nil || !linkable {
+		// A file that can never be linked does not need its directory.
 		d.Close()
+		d = nil
+	}
+	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: err}
 	}
 	return &unnamedFile{File: os.NewFile(uintptr(fd), dir), fd: fd, dir: d, dirName: dir}, nil

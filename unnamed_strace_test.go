@@ -178,3 +178,46 @@ func TestStraceUnnamedWrite(t *testing.T) {
 		})
 	}
 }
+
+var _ = registerStraceOp("rootfs-unnamed", func(_ afero.Fs, target string) error {
+	fsys, err := tempfs.OpenRoot(filepath.Dir(target))
+	if err != nil {
+		return err
+	}
+	werr := tempfs.WriteFile(fsys, "/"+filepath.Base(target), []byte("new"), 0o600)
+	if cerr := fsys.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+})
+
+// TestStraceRootFsUnnamed: inside a RootFs the unnamed file is opened
+// O_TMPFILE relative to a directory descriptor opened through the root,
+// and linked relative to that descriptor by its last name element only:
+// no call names a path outside the root. The file is fsynced before the
+// link, and the directory, through that same descriptor, after the rename.
+func TestStraceRootFsUnnamed(t *testing.T) {
+	t.Parallel()
+	strace := requireStrace(t)
+	calls, dir := traceOp(t, strace, "rootfs-unnamed")
+	t.Logf("RootFs unnamed: %d calls: %s", len(calls), stNames(calls))
+	create := stIndex(calls, 0, stIsTmpfile)
+	require.GreaterOrEqual(t, create, 0, "no O_TMPFILE open: %v", calls)
+	assert.Contains(t, calls[create].args, `, ".", `, "relative to a directory descriptor")
+	dirFd := strings.SplitN(calls[create].args, ",", 2)[0]
+	fd := calls[create].ret
+	fileSync := stIndex(calls, create, stAnd(stIsSync, stFdArg(fd)))
+	link := stIndex(calls, create, stIsLink)
+	require.GreaterOrEqual(t, link, 0, "no linkat: %v", calls)
+	assert.Contains(t, calls[link].args, `"/proc/self/fd/`+fd+`", `+dirFd+`, ".target.tempfs-`)
+	rename := stIndex(calls, link, stIsRename)
+	require.GreaterOrEqual(t, rename, 0)
+	dirSync := stIndex(calls, rename, stAnd(stIsSync, stFdArg(dirFd)))
+	assert.True(t, fileSync < link && link < rename && rename < dirSync, "fsync, link, rename, fsync(dir): %v", calls)
+	for _, c := range calls[1:] {
+		assert.NotContains(t, c.args, `"`+dir, "no host path after the root is opened: %v", c)
+	}
+	named, _ := traceOp(t, strace, "rootfs-durable")
+	t.Logf("RootFs named: %d calls: %s", len(named), stNames(named))
+	assert.LessOrEqual(t, len(calls), len(named), "no more calls than the named protocol")
+}
