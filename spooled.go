@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math"
 	"sync"
+	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -15,6 +16,10 @@ const spoolPattern = "spool-*"
 
 // minSpoolCap is the smallest memory buffer a SpooledFile allocates.
 const minSpoolCap = 512
+
+// maxSpoolSize is the largest size of a SpooledFile and the largest offset
+// it seeks to: ext4's s_maxbytes with 4 KiB blocks.
+const maxSpoolSize = 1<<44 - 4096
 
 // copyBufSize is the buffer size of ReadFrom and WriteTo on disk.
 const copyBufSize = 32 << 10
@@ -50,9 +55,19 @@ var errInvalidCount = errors.New("tempfs: reader or writer returned an invalid c
 // int64) wrap syscall.EINVAL, as os.File's Seek and Truncate do on Unix,
 // and fs.ErrInvalid as well;
 // os.File's ReadAt and WriteAt refuse a negative offset with an error of no
-// class, SpooledFile with syscall.EINVAL there too. Seek accepts any
-// non-negative offset, as on tmpfs: a disk file system's size limit (ext4:
-// 16 TiB) shows only at the next read or write on disk. After Close every
+// class, SpooledFile with syscall.EINVAL there too.
+//
+// A SpooledFile holds at most 16 TiB − 4 KiB (ext4's largest file with
+// 4 KiB blocks), in memory and on every backing Fs, and answers beyond it
+// as [os.File] does on ext4: Seek to a larger offset fails with
+// syscall.EINVAL and leaves the offset; a write or Truncate that would end
+// beyond fails with syscall.EFBIG and changes nothing. So a far offset
+// never reaches a backing file that would try to allocate it (afero's
+// MemMapFs keeps a file in one slice). Within the limit memory is the
+// caller's to budget: in memory a Truncate that grows the file stores no
+// zeros, but with a maxSize beyond what the machine holds, a write far
+// past the end that asks for more memory than there is ends the program,
+// as any allocation does. After Close every
 // method but Close, Rolled, Name and Size returns an error wrapping
 // fs.ErrClosed (ReadAt and WriteAt report a negative offset first, as
 // os.File does).
@@ -67,7 +82,7 @@ type SpooledFile struct {
 	memMax  int   // maxSize as an int: the limit of len(buf)
 	buf     []byte
 	file    *File // the disk file once rolled over, else nil
-	size    int64 // the size of file once rolled over
+	size    int64 // the file's size; in memory len(buf) and zeros Truncate added
 	off     int64
 	closed  bool
 	readMu  sync.Mutex // serialises ReadAt on file: mem.File's is not parallel-safe
@@ -87,7 +102,7 @@ type SpooledFile struct {
 // there is one.
 func NewSpooledFile(fsys afero.Fs, maxSize int64) *SpooledFile {
 	maxSize = max(maxSize, 0)
-	return &SpooledFile{fsys: fsys, maxSize: maxSize, memMax: int(min(maxSize, math.MaxInt))}
+	return &SpooledFile{fsys: fsys, maxSize: maxSize, memMax: int(min(maxSize, math.MaxInt, maxSpoolSize))}
 }
 
 // Rolled reports whether the content has moved to a file on the Fs. It
@@ -105,13 +120,10 @@ func (s *SpooledFile) Name() string {
 
 // Size returns the size of the file in bytes, or 0 after Close.
 func (s *SpooledFile) Size() int64 {
-	switch {
-	case s == nil || s.closed:
+	if s == nil || s.closed {
 		return 0
-	case s.file != nil:
-		return s.size
 	}
-	return int64(len(s.buf))
+	return s.size
 }
 
 // Rollover moves the content to a new temporary file on the Fs now, keeping
@@ -138,10 +150,14 @@ func (s *SpooledFile) rollover() error {
 		}
 		return &fs.PathError{Op: "rollover", Path: spoolPattern, Err: err}
 	}
-	if _, err := writeFullAt(f, s.buf, 0); err != nil {
+	_, err = writeFullAt(f, s.buf, 0)
+	if err == nil && s.size > int64(len(s.buf)) {
+		err = f.Truncate(s.size) // the zeros Truncate added in memory
+	}
+	if err != nil {
 		return errors.Join(wrapErr("rollover", f.Name(), err), f.Close())
 	}
-	s.file, s.size, s.buf = f, int64(len(s.buf)), nil
+	s.file, s.buf = f, nil
 	return nil
 }
 
@@ -174,10 +190,17 @@ func (s *SpooledFile) errInvalid(op string) error {
 	return &fs.PathError{Op: op, Path: s.Name(), Err: errInvalidArg}
 }
 
+// errTooLarge is the error of a write or Truncate that would make the file
+// larger than maxSpoolSize.
+func (s *SpooledFile) errTooLarge(op string) error {
+	return &fs.PathError{Op: op, Path: s.Name(), Err: syscall.EFBIG}
+}
+
 // Seek sets the offset for the next Read or Write, like [os.File.Seek]:
 // whence is io.SeekStart, io.SeekCurrent or io.SeekEnd. A resulting
-// negative offset or another whence is an error wrapping syscall.EINVAL
-// that leaves the offset as it was.
+// negative offset, one beyond the size limit (see [SpooledFile]) or
+// another whence is an error wrapping syscall.EINVAL that leaves the
+// offset as it was.
 func (s *SpooledFile) Seek(offset int64, whence int) (int64, error) {
 	if s == nil || s.closed {
 		return 0, s.errClosed("seek")
@@ -195,7 +218,7 @@ func (s *SpooledFile) Seek(offset int64, whence int) (int64, error) {
 	if offset > 0 && base > math.MaxInt64-offset {
 		return 0, s.errInvalid("seek")
 	}
-	if base+offset < 0 {
+	if pos := base + offset; pos < 0 || pos > maxSpoolSize {
 		return 0, s.errInvalid("seek")
 	}
 	s.off = base + offset

@@ -42,10 +42,17 @@ func (s *SpooledFile) readAt(p []byte, off int64) (int, error) {
 		return 0, nil
 	}
 	if s.file == nil {
-		if off >= int64(len(s.buf)) {
+		if off >= s.size {
 			return 0, io.EOF
 		}
-		n := copy(p, s.buf[off:])
+		n := 0
+		if off < int64(len(s.buf)) {
+			n = copy(p, s.buf[off:])
+		}
+		if m := int(min(int64(len(p)), s.size-off)); n < m {
+			clear(p[n:m]) // the zeros Truncate added
+			n = m
+		}
 		if n < len(p) {
 			return n, io.EOF
 		}
@@ -89,7 +96,9 @@ func (s *SpooledFile) readAt(p []byte, off int64) (int, error) {
 
 // Write writes p at the offset and advances it, rolling over first if the
 // file would grow past maxSize. If that rollover fails, nothing is written
-// and the error has Op "rollover".
+// and the error has Op "rollover". A write that would end beyond the size
+// limit (see [SpooledFile]) writes nothing and fails with an error wrapping
+// syscall.EFBIG.
 func (s *SpooledFile) Write(p []byte) (int, error) {
 	if s == nil {
 		return 0, s.errClosed("write")
@@ -127,6 +136,9 @@ func writeAt[T []byte | string](s *SpooledFile, op string, p T, off int64, advan
 		return 0, s.errInvalid(op)
 	}
 	end := off + int64(len(p))
+	if end > maxSpoolSize {
+		return 0, s.errTooLarge(op)
+	}
 	if s.file == nil && end > int64(s.memMax) {
 		if err := s.rollover(); err != nil {
 			return 0, err
@@ -137,6 +149,7 @@ func writeAt[T []byte | string](s *SpooledFile, op string, p T, off int64, advan
 	if s.file == nil {
 		s.grow(int(end), int(off))
 		n = copy(s.buf[off:end], p)
+		s.size = max(s.size, end)
 	} else {
 		n, err = writeFullAt(s.file, []byte(p), off)
 		s.size = max(s.size, off+int64(n))
@@ -186,7 +199,8 @@ func writeFullAt(f afero.File, p []byte, off int64) (int, error) {
 // Truncate changes the size of the file without moving the offset,
 // like [os.File.Truncate]: it cuts the end off or adds zero bytes. Growing
 // past maxSize rolls over first. A negative size is an error wrapping
-// syscall.EINVAL.
+// syscall.EINVAL, one beyond the size limit (see [SpooledFile]) an error
+// wrapping syscall.EFBIG.
 func (s *SpooledFile) Truncate(size int64) error {
 	const op = "truncate"
 	if s == nil || s.closed {
@@ -195,17 +209,19 @@ func (s *SpooledFile) Truncate(size int64) error {
 	if size < 0 {
 		return s.errInvalid(op)
 	}
+	if size > maxSpoolSize {
+		return s.errTooLarge(op)
+	}
 	if s.file == nil && size > int64(s.memMax) {
 		if err := s.rollover(); err != nil {
 			return err
 		}
 	}
 	if s.file == nil {
-		if size <= int64(len(s.buf)) {
+		if size < int64(len(s.buf)) {
 			s.buf = s.buf[:size]
-		} else {
-			s.grow(int(size), int(size))
 		}
+		s.size = size // zeros past len(s.buf) are counted, not stored
 		return nil
 	}
 	if err := s.file.Truncate(size); err != nil {
@@ -239,6 +255,7 @@ func (s *SpooledFile) ReadFrom(r io.Reader) (int64, error) {
 			return total, errInvalidCount
 		}
 		s.buf = s.buf[:len(s.buf)+n]
+		s.size = max(s.size, int64(len(s.buf)))
 		s.off += int64(n)
 		total += int64(n)
 		if err == io.EOF {
@@ -267,10 +284,10 @@ func (s *SpooledFile) WriteTo(w io.Writer) (int64, error) {
 	if w == nil {
 		return 0, &fs.PathError{Op: "read", Path: s.Name(), Err: fmt.Errorf("nil io.Writer: %w", fs.ErrInvalid)}
 	}
-	if s.file == nil {
-		if s.off >= int64(len(s.buf)) {
-			return 0, nil
-		}
+	if s.off >= s.size {
+		return 0, nil
+	}
+	if s.file == nil && s.size == int64(len(s.buf)) {
 		p := s.buf[s.off:]
 		n, err := w.Write(p)
 		if n < 0 || n > len(p) {

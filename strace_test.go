@@ -288,6 +288,7 @@ func TestStraceWriteFileStaticPerms(t *testing.T) {
 	rename := stIndex(calls, 0, stIsRename)
 	require.GreaterOrEqual(t, chmod, 0, "chmod with WithStaticPermissions: %v", calls)
 	assert.Less(t, chmod, rename, "chmod before the rename: %v", calls)
+	assert.Less(t, chmod, stIndex(calls, 0, stIsSync), "chmod before the file's fsync, so the mode is durable with the data: %v", calls)
 	assert.Equal(t, 1, stCount(calls, stIsChmod), "one chmod: %v", calls)
 	assert.Equal(t, 2, stCount(calls, stIsStat), "our lstat of the target plus os.Rename's: %v", calls)
 	assert.Equal(t, 2, stCount(calls, stIsSync), "still durable: %v", calls)

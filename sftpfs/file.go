@@ -59,10 +59,14 @@ func (f *File) err(op string, err error) error {
 
 func (f *File) readOnly() bool { return f.flag&(os.O_WRONLY|os.O_RDWR) == 0 }
 
-// Read reads up to len(b) bytes at the file offset; at the end it returns
-// io.EOF.
+// Read reads up to len(b) bytes at the file offset and advances it, as
+// [os.File.Read]: a read that reaches the end returns the bytes it got and
+// a nil error, and only the next one 0, io.EOF.
 func (f *File) Read(b []byte) (int, error) {
 	n, err := f.f.Read(b)
+	if n > 0 && err == io.EOF {
+		err = nil // pkg/sftp says io.EOF with the last bytes
+	}
 	return n, f.err("read", err)
 }
 

@@ -19,14 +19,18 @@ import (
 // disk, to test what survives a power loss; its model is pebble's strict
 // vfs.MemFS with CrashClone.
 //
-// Each file keeps its current data and its synced data; each directory
-// keeps its current entries and its synced entries (a name and the file or
-// directory it points to). [afero.File.Sync] on a file makes its data
-// durable; Sync on an opened directory, or [CrashFs.SyncDir], makes the
-// directory's entries durable. Nothing else does: unlike ext4, syncing a
-// new file does not make its name durable, and syncing a directory does
-// not make its files' data durable. [CrashFs.Crash] returns the Fs a
-// machine would find after power loss.
+// Each file keeps its current data and mode and their synced versions;
+// each directory keeps its current entries (a name and the file or
+// directory it points to) and mode, and their synced versions.
+// [afero.File.Sync] on a file makes its data, size and mode durable; Sync
+// on an opened directory, or [CrashFs.SyncDir], makes the directory's
+// entries and mode durable. Nothing else does: unlike ext4, syncing a new
+// file does not make its name durable, syncing a directory does not make
+// its files' data or mode durable, and a Chmod after the last sync may be
+// lost. A new file or directory has its creation mode durably once its
+// name is. Unsynced data survives a crash in 512-byte sectors, so an
+// unsynced overwrite, even of less than a page, can come back torn.
+// [CrashFs.Crash] returns the Fs a machine would find after power loss.
 //
 // Apart from durability, CrashFs behaves like a POSIX file system on one
 // device, so tests on it show what they would show on a disk: O_EXCL is
@@ -43,38 +47,19 @@ import (
 //
 // Names are slash- or separator-separated; relative names start at the
 // root; there are no symbolic links. Permission bits are stored and
-// reported but never enforced, and metadata (mode, times) is always
-// durable. Hard links ([CrashFs.Link]) share data.
+// reported but never enforced; modification times are kept as they are at
+// the crash. Hard links ([CrashFs.Link]) share data and mode.
+//
+// Every operation on a name, and every sync, costs the same however many
+// other files the Fs or the directory holds (a tree of directories, each
+// remembering only its entries changed since its last sync); listing a
+// directory, [CrashFs.SyncAll] and [CrashFs.Crash] grow with what they
+// cover.
 //
 // A CrashFs is safe for concurrent use: one lock orders every operation.
 type CrashFs struct {
 	mu   sync.Mutex
 	root *inode
-}
-
-// inode is a file or a directory. Every field is guarded by CrashFs.mu.
-type inode struct {
-	dir     bool
-	mode    fs.FileMode // permission bits only
-	modTime time.Time
-
-	// files
-	data   []byte
-	synced []byte
-
-	// directories
-	children       map[string]*inode
-	syncedChildren map[string]*inode
-}
-
-func newDirInode(perm fs.FileMode) *inode {
-	return &inode{
-		dir:            true,
-		mode:           perm & fs.ModePerm,
-		modTime:        time.Now(),
-		children:       map[string]*inode{},
-		syncedChildren: map[string]*inode{},
-	}
 }
 
 // NewCrashFs returns an empty CrashFs: a root directory, durable, with
@@ -191,9 +176,8 @@ func (c *CrashFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File,
 	case n == nil && flag&os.O_CREATE == 0:
 		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
 	case n == nil:
-		n = &inode{mode: perm & fs.ModePerm, modTime: time.Now()}
-		dir.children[base] = n
-		dir.modTime = n.modTime
+		n = newFileInode(perm)
+		dir.setChild(base, n)
 	case flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0:
 		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrExist}
 	case n.dir && writable:
@@ -225,9 +209,7 @@ func (c *CrashFs) mkdir(name string, perm os.FileMode) error {
 	if _, ok := dir.children[base]; ok {
 		return &fs.PathError{Op: op, Path: name, Err: fs.ErrExist}
 	}
-	n := newDirInode(perm)
-	dir.children[base] = n
-	dir.modTime = n.modTime
+	dir.setChild(base, newDirInode(perm))
 	return nil
 }
 
@@ -243,8 +225,7 @@ func (c *CrashFs) MkdirAll(p string, perm os.FileMode) error {
 		switch {
 		case !ok:
 			child = newDirInode(perm)
-			n.children[e] = child
-			n.modTime = child.modTime
+			n.setChild(e, child)
 		case !child.dir:
 			return &fs.PathError{Op: "mkdir", Path: p, Err: syscall.ENOTDIR}
 		}
@@ -272,8 +253,7 @@ func (c *CrashFs) Remove(name string) error {
 	case n.dir && len(n.children) > 0:
 		return &fs.PathError{Op: op, Path: name, Err: syscall.ENOTEMPTY}
 	}
-	delete(dir.children, base)
-	dir.modTime = time.Now()
+	dir.setChild(base, nil)
 	return nil
 }
 
@@ -296,8 +276,7 @@ func (c *CrashFs) RemoveAll(p string) error {
 		return &fs.PathError{Op: op, Path: p, Err: syscall.EINVAL}
 	}
 	if _, ok := dir.children[base]; ok {
-		delete(dir.children, base)
-		dir.modTime = time.Now()
+		dir.setChild(base, nil)
 	}
 	return nil
 }
@@ -352,10 +331,8 @@ func (c *CrashFs) rename(oldname, newname string) error {
 			return syscall.ENOTEMPTY
 		}
 	}
-	delete(odir.children, obase)
-	ndir.children[nbase] = src
-	now := time.Now()
-	odir.modTime, ndir.modTime = now, now
+	odir.setChild(obase, nil)
+	ndir.setChild(nbase, src)
 	return nil
 }
 

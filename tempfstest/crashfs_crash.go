@@ -16,20 +16,30 @@ type CrashOptions struct {
 	// came after a full sync.
 	//
 	// Each directory entry that differs from its synced version (created,
-	// removed, renamed, replaced) survives whole or not at all. For each
-	// file whose data differs from its synced data, the length is the
-	// current or the synced one, and each 4 KiB block that differs holds
-	// the current or the synced bytes; bytes beyond the synced length
+	// removed, renamed, replaced) survives whole or not at all. So does
+	// each file's or directory's mode changed since its last sync. For
+	// each file whose data differs from its synced data, the length is
+	// the current or the synced one, and each sector (see Sector) that
+	// differs holds the current or the synced bytes, independently of its
+	// neighbours: a write that was not synced can be torn anywhere between
+	// sectors, also within a 4 KiB page. Bytes beyond the synced length
 	// that are not kept read as zeros, as a disk that allocated a block
 	// but never wrote it.
 	Retain float64
 	// Seed seeds the random choices, so a failing crash image can be
 	// made again.
 	Seed uint64
+	// Sector is the size in bytes of the unit that a crash never tears:
+	// each sector of a file holds all its old bytes or all its new ones.
+	// 0 means [CrashSectorSize]; 1 lets a write tear between any two
+	// bytes. It must not be negative.
+	Sector int
 }
 
-// CrashBlockSize is the unit in which unsynced file data survives a crash.
-const CrashBlockSize = 4096
+// CrashSectorSize is the default unit in which unsynced file data
+// survives a crash: a disk sector, the largest write that disks are
+// commonly trusted to make atomically.
+const CrashSectorSize = 512
 
 // Crash returns a new CrashFs holding what survived a power loss of c at
 // this moment: synced state, plus what opts.Retain keeps of the rest. In
@@ -39,17 +49,26 @@ const CrashBlockSize = 4096
 // A directory that, after an unsynced rename, would appear in two places
 // (or inside itself) is kept at the first place met in a walk of sorted
 // names, and dropped elsewhere. Crash returns an error if opts.Retain is
-// not within [0, 1]. It is safe for concurrent use.
+// not within [0, 1] or opts.Sector is negative. Its cost grows with the
+// whole Fs (it copies it). It is safe for concurrent use.
 func (c *CrashFs) Crash(opts CrashOptions) (*CrashFs, error) {
 	if math.IsNaN(opts.Retain) || opts.Retain < 0 || opts.Retain > 1 {
 		return nil, fmt.Errorf("tempfstest: CrashOptions.Retain %v is not within [0, 1]: %w", opts.Retain, errBadOption)
 	}
+	if opts.Sector < 0 {
+		return nil, fmt.Errorf("tempfstest: CrashOptions.Sector %d is negative: %w", opts.Sector, errBadOption)
+	}
+	sector := opts.Sector
+	if sector == 0 {
+		sector = CrashSectorSize
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cl := &cloner{
-		keep: opts.Retain,
-		rng:  rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		done: map[*inode]*inode{},
+		keep:   opts.Retain,
+		sector: sector,
+		rng:    rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
+		done:   map[*inode]*inode{},
 	}
 	root := cl.clone(c.root)
 	return &CrashFs{root: root}, nil
@@ -58,9 +77,10 @@ func (c *CrashFs) Crash(opts CrashOptions) (*CrashFs, error) {
 var errBadOption = errors.New("invalid option")
 
 type cloner struct {
-	keep float64
-	rng  *rand.Rand
-	done map[*inode]*inode
+	keep   float64
+	sector int
+	rng    *rand.Rand
+	done   map[*inode]*inode
 }
 
 // take decides whether one unsynced change survives.
@@ -77,7 +97,11 @@ func (cl *cloner) clone(n *inode) *inode {
 		}
 		return m
 	}
-	m := &inode{dir: n.dir, mode: n.mode, modTime: n.modTime}
+	mode := n.syncedMode
+	if n.mode != n.syncedMode && cl.take() {
+		mode = n.mode
+	}
+	m := &inode{dir: n.dir, mode: mode, syncedMode: mode, modTime: n.modTime}
 	cl.done[n] = m
 	if !n.dir {
 		m.data = cl.data(n.data, n.synced)
@@ -85,11 +109,11 @@ func (cl *cloner) clone(n *inode) *inode {
 		return m
 	}
 	m.children = map[string]*inode{}
-	names := make([]string, 0, len(n.children)+len(n.syncedChildren))
+	names := make([]string, 0, len(n.children)+len(n.unsynced))
 	for k := range n.children {
 		names = append(names, k)
 	}
-	for k := range n.syncedChildren {
+	for k := range n.unsynced {
 		if _, ok := n.children[k]; !ok {
 			names = append(names, k)
 		}
@@ -97,7 +121,7 @@ func (cl *cloner) clone(n *inode) *inode {
 	sort.Strings(names)
 	for _, name := range names {
 		cur, curOK := n.children[name]
-		pick, ok := n.syncedChildren[name]
+		pick, ok := n.syncedChild(name)
 		if cur != pick && cl.take() {
 			pick, ok = cur, curOK
 		}
@@ -107,10 +131,6 @@ func (cl *cloner) clone(n *inode) *inode {
 		if child := cl.clone(pick); child != nil {
 			m.children[name] = child
 		}
-	}
-	m.syncedChildren = make(map[string]*inode, len(m.children))
-	for k, v := range m.children {
-		m.syncedChildren[k] = v
 	}
 	return m
 }
@@ -123,9 +143,9 @@ func (cl *cloner) data(cur, synced []byte) []byte {
 	}
 	out := make([]byte, size)
 	copy(out, synced)
-	for off := 0; off < size; off += CrashBlockSize {
-		end := min(off+CrashBlockSize, size)
-		want := block(cur, off, end)
+	for off := 0; off < size; off += cl.sector {
+		end := min(off+cl.sector, size)
+		want := sector(cur, off, end)
 		if string(want) == string(out[off:end]) {
 			continue
 		}
@@ -136,8 +156,8 @@ func (cl *cloner) data(cur, synced []byte) []byte {
 	return out
 }
 
-// block returns b[off:end], zero-extended where b is shorter.
-func block(b []byte, off, end int) []byte {
+// sector returns b[off:end], zero-extended where b is shorter.
+func sector(b []byte, off, end int) []byte {
 	out := make([]byte, end-off)
 	if off < len(b) {
 		copy(out, b[off:min(end, len(b))])

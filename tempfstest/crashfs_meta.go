@@ -3,9 +3,6 @@ package tempfstest
 import (
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 )
@@ -38,8 +35,7 @@ func (c *CrashFs) Link(oldname, newname string) error {
 	if _, ok := ndir.children[nbase]; ok {
 		return lerr(fs.ErrExist)
 	}
-	ndir.children[nbase] = src
-	ndir.modTime = time.Now()
+	ndir.setChild(nbase, src)
 	return nil
 }
 
@@ -67,6 +63,9 @@ func (c *CrashFs) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 }
 
 // Chmod sets the permission bits of name (other mode bits are ignored).
+// The new mode is durable only after a sync of the file, or of the
+// directory for a directory; until then a crash may bring back the mode
+// of the last sync.
 func (c *CrashFs) Chmod(name string, mode os.FileMode) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -99,8 +98,9 @@ func (c *CrashFs) Chtimes(name string, atime, mtime time.Time) error {
 	return nil
 }
 
-// SyncDir makes the entries of directory name durable, as fsync on the
-// directory does. It implements [tempfs.DirSyncer].
+// SyncDir makes the entries and the mode of directory name durable, as
+// fsync on the directory does; its cost grows with the entries changed
+// since its last sync, not with the directory. It implements [tempfs.DirSyncer].
 func (c *CrashFs) SyncDir(name string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -134,53 +134,3 @@ func (c *CrashFs) SyncAll() {
 	}
 	walk(c.root)
 }
-
-// sync makes n durable. Called with CrashFs.mu held.
-func (n *inode) sync() {
-	if n.dir {
-		n.syncedChildren = make(map[string]*inode, len(n.children))
-		for k, v := range n.children {
-			n.syncedChildren[k] = v
-		}
-		return
-	}
-	n.synced = append([]byte(nil), n.data...)
-}
-
-// sortedNames returns the names of a directory's current entries, sorted.
-func (n *inode) sortedNames() []string {
-	names := make([]string, 0, len(n.children))
-	for k := range n.children {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// info returns a snapshot FileInfo of n under name. Called with mu held.
-func (n *inode) info(name string) fs.FileInfo {
-	base := path.Base(filepath.ToSlash(name))
-	if len(split(name)) == 0 {
-		base = "/"
-	}
-	fi := &fileInfo{name: base, mode: n.mode, modTime: n.modTime, size: int64(len(n.data))}
-	if n.dir {
-		fi.mode |= fs.ModeDir
-		fi.size = 0
-	}
-	return fi
-}
-
-type fileInfo struct {
-	name    string
-	size    int64
-	mode    fs.FileMode
-	modTime time.Time
-}
-
-func (fi *fileInfo) Name() string       { return fi.name }
-func (fi *fileInfo) Size() int64        { return fi.size }
-func (fi *fileInfo) Mode() fs.FileMode  { return fi.mode }
-func (fi *fileInfo) ModTime() time.Time { return fi.modTime }
-func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
-func (fi *fileInfo) Sys() any           { return nil }

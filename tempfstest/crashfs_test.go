@@ -106,13 +106,14 @@ func TestCrashDurability(t *testing.T) {
 	}
 }
 
-// TestCrashPartialBlocks: with 50 % retention unsynced data survives in
-// whole 4 KiB blocks, gaps read as zeros, and the same seed gives the same
-// image.
-func TestCrashPartialBlocks(t *testing.T) {
+// TestCrashPartialSectors: with 50 % retention unsynced data survives in
+// whole 512-byte sectors, gaps read as zeros, a 4 KiB page can hold both,
+// and the same seed gives the same image.
+func TestCrashPartialSectors(t *testing.T) {
 	t.Parallel()
+	const sector = tempfstest.CrashSectorSize
 	fsys := tempfstest.NewCrashFs()
-	data := bytes.Repeat([]byte{0xAB}, 16*tempfstest.CrashBlockSize)
+	data := bytes.Repeat([]byte{0xAB}, 16*4096)
 	require.NoError(t, afero.WriteFile(fsys, "/f", data, 0o600))
 	require.NoError(t, fsys.SyncDir("/"))
 	kinds := map[string]bool{}
@@ -122,20 +123,26 @@ func TestCrashPartialBlocks(t *testing.T) {
 		again, err := afero.ReadFile(crashImage(t, fsys, 0.5, seed), "/f")
 		require.NoError(t, err)
 		assert.Equal(t, got, again, "a seed makes the same image")
-		for off := 0; off < len(got); off += tempfstest.CrashBlockSize {
-			blk := got[off:min(off+tempfstest.CrashBlockSize, len(got))]
+		for off := 0; off < len(got); off += sector {
+			blk := got[off:min(off+sector, len(got))]
 			switch {
 			case bytes.Equal(blk, data[:len(blk)]):
 				kinds["kept"] = true
 			case bytes.Count(blk, []byte{0}) == len(blk):
 				kinds["zero"] = true
 			default:
-				t.Fatalf("seed %d: block at %d is torn", seed, off)
+				t.Fatalf("seed %d: sector at %d is torn", seed, off)
+			}
+		}
+		for off := 0; off+4096 <= len(got); off += 4096 {
+			page := got[off : off+4096]
+			if n := bytes.Count(page, []byte{0}); n > 0 && n < len(page) {
+				kinds["torn page"] = true
 			}
 		}
 		kinds[fmt.Sprintf("len%v", len(got) == len(data))] = true
 	}
-	assert.Equal(t, map[string]bool{"kept": true, "zero": true, "lentrue": true, "lenfalse": true}, kinds)
+	assert.Equal(t, map[string]bool{"kept": true, "zero": true, "torn page": true, "lentrue": true, "lenfalse": true}, kinds)
 }
 
 func TestCrashHardLinksAndRetainCheck(t *testing.T) {
@@ -159,6 +166,8 @@ func TestCrashHardLinksAndRetainCheck(t *testing.T) {
 		_, err := fsys.Crash(tempfstest.CrashOptions{Retain: r})
 		assert.Error(t, err, "Retain %v", r)
 	}
+	_, err = fsys.Crash(tempfstest.CrashOptions{Sector: -1})
+	assert.Error(t, err, "negative Sector")
 }
 
 func TestCrashFsPOSIX(t *testing.T) {
