@@ -173,8 +173,8 @@ func (r *replacer) undoParents() {
 // umask).
 func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 	perm = r.createPerm(perm)
-	if t := r.createUnnamed(perm); t != nil {
-		return t, nil
+	if t, err := r.createUnnamed(perm); t != nil || err != nil {
+		return t, err
 	}
 	dir, base := filepath.Split(r.target)
 	if dir == "" {

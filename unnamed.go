@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -49,10 +50,13 @@ func TempFileUnnamed(fsys afero.Fs, dir string) (afero.File, error) {
 		return nil, err
 	}
 	if u := n.b.unnamed; u != nil {
-		if f, err := u.OpenUnnamed(n.dir, 0o600, false); err == nil {
+		f, err := u.OpenUnnamed(n.dir, 0o600, false)
+		if err == nil {
 			return f, nil
 		}
-		// Refused (or failed): the named way below gives the error, if any.
+		if !refusesUnnamed(err) {
+			return nil, wrapErr(op, n.pattern(), n.b.refine(n.dir, err))
+		}
 	}
 	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -99,26 +103,42 @@ func (f *namelessFile) Close() error {
 	return err
 }
 
+// refusesUnnamed reports whether err, of an OpenUnnamed, says that the Fs
+// or its file system has no unnamed files, as open(O_TMPFILE) does:
+// EOPNOTSUPP (the file system), EISDIR (a kernel before 3.11, which takes
+// O_TMPFILE for O_DIRECTORY), EINVAL, ENOSYS, errors.ErrUnsupported.
+// Any other error is the directory's, and fails the call as the named
+// protocol would.
+func refusesUnnamed(err error) bool {
+	return errors.Is(err, errors.ErrUnsupported) || errors.Is(err, syscall.EOPNOTSUPP) ||
+		errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.EINVAL)
+}
+
 // createUnnamed makes the temp file of a replacement unnamed, beside the
-// target, where the Fs can; nil where it cannot, for the named protocol.
-func (r *replacer) createUnnamed(perm fs.FileMode) *tempFile {
+// target, where the Fs can; nil (and no error) where it refuses, for the
+// named protocol.
+func (r *replacer) createUnnamed(perm fs.FileMode) (*tempFile, error) {
 	if r.b.unnamed == nil || r.cfg.named {
-		return nil
+		return nil, nil
 	}
 	f, err := r.b.unnamed.OpenUnnamed(filepath.Dir(r.target), perm.Perm(), true)
-	if err != nil {
-		return nil
+	switch {
+	case err == nil:
+		return &tempFile{f: f, unnamed: true}, nil
+	case refusesUnnamed(err):
+		return nil, nil
 	}
-	return &tempFile{f: f, unnamed: true}
+	r.undoParents()
+	return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
 }
 
 // commitUnnamed is commit for an unnamed temp file, after its attributes:
 // sync it, then give it the target's name with one link where the target
-// does not exist (which is also the atomic no-clobber create), else a link
-// to a temp name and a rename over the target; then close it and sync the
+// does not exist (which is also the atomic no-clobber create), else link
+// it to a temp name, close it and rename it over the target; then sync the
 // directory. A crash before the link leaves nothing behind. An error with
-// moved false leaves the target as it was, and the file open (linked to
-// t.name if that is set, for discard to remove).
+// moved false leaves the target as it was (and t.name, if set, for
+// discard to remove).
 func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err error) {
 	if !r.cfg.noSync && !r.cfg.skipFileSync {
 		if err := t.f.Sync(); err != nil {
@@ -139,42 +159,53 @@ func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err e
 		if err := r.linkTempName(t); err != nil {
 			return false, err
 		}
+	}
+	// The directory the file holds (RootFs), to sync it without opening
+	// it again; closing the file does not close it.
+	var dir syncCloser
+	if h, ok := t.f.(dirHolder); ok {
+		dir = h.takeDir()
+	}
+	defer func() {
+		if dir != nil {
+			dir.Close()
+		}
+	}()
+	t.closed = true
+	if err := t.f.Close(); err != nil {
+		return moved, fmt.Errorf("close: %w", cause(err))
+	}
+	if !moved {
 		if err := r.rename(t.name); err != nil {
 			return false, err
 		}
 		t.name = ""
 	}
 	if !r.cfg.noSync && !r.cfg.skipDirSync {
-		err := r.syncDirOf(t)
+		var err error
+		if dir != nil {
+			err = dir.Sync()
+		} else {
+			err = r.b.syncDir(filepath.Dir(r.target))
+		}
 		if err != nil {
-			t.closed = true
-			t.f.Close()
 			return true, fmt.Errorf("sync directory: %w", cause(err))
 		}
-	}
-	t.closed = true
-	if err := t.f.Close(); err != nil {
-		return true, fmt.Errorf("close: %w", cause(err))
 	}
 	return true, nil
 }
 
-// dirHolder is an unnamed file that holds its directory open (RootFs's):
-// syncHeldDir fsyncs it.
-type dirHolder interface {
-	syncHeldDir() (ok bool, err error)
+// syncCloser is an open directory.
+type syncCloser interface {
+	Sync() error
+	Close() error
 }
 
-// syncDirOf syncs the target's directory, through the descriptor the
-// unnamed file holds where it holds one (the directory it was linked in,
-// saving an open), else the backend's way.
-func (r *replacer) syncDirOf(t *tempFile) error {
-	if h, ok := t.f.(dirHolder); ok {
-		if done, err := h.syncHeldDir(); done {
-			return err
-		}
-	}
-	return r.b.syncDir(filepath.Dir(r.target))
+// dirHolder is an unnamed file that holds its directory open (RootFs's,
+// for the link): takeDir hands it over (nil if none), and the file's
+// Close then leaves it open.
+type dirHolder interface {
+	takeDir() syncCloser
 }
 
 // linkTempName links the unnamed t to a fresh temp name beside the target

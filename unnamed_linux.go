@@ -51,13 +51,15 @@ func (f *unnamedFile) Close() error {
 	return err
 }
 
-// syncHeldDir fsyncs the directory the file was made (and linked) in,
-// where it holds it (RootFs).
-func (f *unnamedFile) syncHeldDir() (bool, error) {
-	if f.dir == nil {
-		return false, nil
+// takeDir hands over the directory the file holds, if any: the file's
+// Close no longer closes it.
+func (f *unnamedFile) takeDir() syncCloser {
+	d := f.dir
+	f.dir = nil
+	if d == nil {
+		return nil
 	}
-	return true, f.dir.Sync()
+	return d
 }
 
 // openTmpfile opens an unnamed file in the directory path (relative to

@@ -213,9 +213,12 @@ func overOsFs(bp *afero.BasePathFs) bool {
 //
 // OpenUnnamed opens a new regular file for reading and writing in the
 // directory dir, with permission bits perm (before umask). With linkable
-// false it can never get a name (O_EXCL). An error, of any kind, makes
-// tempfs use a named file instead, so an Fs that only sometimes can (per
-// file system) just fails. Closing the file frees it unless it was linked.
+// false it can never get a name (O_EXCL). An error wrapping
+// errors.ErrUnsupported (or syscall.EOPNOTSUPP, EISDIR or EINVAL, as
+// open(2) refuses O_TMPFILE) makes tempfs use a named file instead, so an
+// Fs that only sometimes can (per file system) just refuses; any other
+// error fails the call, as the named protocol would. Closing the file
+// frees it unless it was linked.
 //
 // LinkUnnamed gives f, a file of OpenUnnamed (linkable, still open), the
 // name newname in the directory f was made in, failing with an error
