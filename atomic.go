@@ -107,8 +107,11 @@ var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
 // or a partial file.
 //
 // It creates a temp file with O_EXCL in name's own directory (so the rename
-// never crosses file systems), writes data, gives it perm (before umask),
-// syncs it, closes it, renames it over name and syncs the directory. Any
+// never crosses file systems), writes data, syncs it, closes it, renames it
+// over name and syncs the directory. A new name gets perm (before umask);
+// an existing one keeps its permission bits and, where the process may, its
+// owner, as os.WriteFile keeps them ([WithPermissions] and
+// [WithStaticPermissions] say otherwise). Any
 // failure before the rename removes the temp file (and the parents that
 // [CreateParents] made) and leaves name as it was.
 //
@@ -184,8 +187,9 @@ type PendingFile struct {
 // NewPendingFile creates a temp file, mode 0o600 (before umask), beside name
 // in fsys; [PendingFile.Commit] replaces name with it. The options are
 // those of [WriteFile], and so are the mistakes refused before anything is
-// created; with [WithExistingPermissions] the mode of an existing name is
-// applied at Commit. Errors have Op "newpendingfile".
+// created. An existing name's permission bits and owner are kept, as by
+// [WriteFile]; [WithPermissions] gives another mode. Errors have Op
+// "newpendingfile".
 func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, error) {
 	p, err := newPending(fsys, "newpendingfile", name, 0o600, opts)
 	if err != nil {
@@ -335,8 +339,8 @@ func (p *PendingFile) Name() string {
 	return p.r.name
 }
 
-// Commit makes the written content the target's: it sets the mode (with
-// [WithExistingPermissions]), syncs and closes the temp file, renames it
+// Commit makes the written content the target's: it gives the temp file
+// the mode and owner it must have, syncs and closes it, renames it
 // over the target (with [NoClobber], links it there only if the target does
 // not exist) and syncs the directory, unless [NoSync] was given. If
 // anything before the rename fails, the temp file is removed and the target

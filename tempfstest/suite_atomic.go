@@ -77,9 +77,9 @@ func testWriteFile(t *testing.T, b Backend) {
 		require.NoError(t, tempfs.WriteFile(fsys, target, []byte("v3"), 0o600, tempfs.NoSync()))
 		assert.Equal(t, "v3", readString(t, fsys, target))
 	})
-	t.Run("existing permissions", func(t *testing.T) {
+	t.Run("existing permissions kept", func(t *testing.T) {
 		require.NoError(t, fsys.Chmod(target, 0o604))
-		require.NoError(t, tempfs.WriteFile(fsys, target, []byte("v4"), 0o600, tempfs.WithExistingPermissions()))
+		require.NoError(t, tempfs.WriteFile(fsys, target, []byte("v4"), 0o600))
 		fi, err := fsys.Stat(target)
 		require.NoError(t, err)
 		assert.Equal(t, fs.FileMode(0o604), fi.Mode().Perm())

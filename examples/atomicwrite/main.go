@@ -49,7 +49,7 @@ func main() {
 }
 
 func write(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, noSync, parents bool) error {
-	opts := []tempfs.Option{tempfs.WithExistingPermissions()}
+	var opts []tempfs.Option // an existing target keeps its mode: the default
 	if noSync {
 		opts = append(opts, tempfs.NoSync())
 	}

@@ -55,8 +55,8 @@ var ops = []op{
 	{"tempfs.WriteFile+NoSync", "atomic, not durable", func(t string) error {
 		return tempfs.WriteFile(osFs, t, data, 0o600, tempfs.NoSync())
 	}},
-	{"tempfs.WriteFile+ExistingPerms", "durable, keeps mode", func(t string) error {
-		return tempfs.WriteFile(osFs, t, data, 0o600, tempfs.WithExistingPermissions())
+	{"tempfs.WriteFile+StaticPerms", "durable, exact mode 0666", func(t string) error {
+		return tempfs.WriteFile(osFs, t, data, 0o600, tempfs.WithStaticPermissions(0o666))
 	}},
 	{"tempfs.WriteReader", "durable, 4 KiB stream", func(t string) error {
 		return tempfs.WriteReader(osFs, t, seq.NewGenReader(int64(len(data))), 0o600)
