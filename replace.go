@@ -26,6 +26,7 @@ type replacer struct {
 	cfg    config
 	mode   *fs.FileMode // set exactly on the temp file before it is synced
 	owner  *owner       // the replaced target's owner, for the temp file
+	exists bool         // the target existed when prepared (unnamed.go: link or rename)
 	asIs   bool         // move the file as it is (Persist): no mode, no owner
 	// existing is the replaced target's permission bits, if it was a
 	// regular file.
@@ -98,6 +99,7 @@ func (r *replacer) prepare(noClobber bool) error {
 	case err == nil && noClobber:
 		err = fs.ErrExist
 	case err == nil:
+		r.exists = true
 		r.keepAttrs(fi)
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
