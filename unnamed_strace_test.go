@@ -213,7 +213,9 @@ func TestStraceRootFsUnnamed(t *testing.T) {
 	rename := stIndex(calls, link, stIsRename)
 	require.GreaterOrEqual(t, rename, 0)
 	dirSync := stIndex(calls, rename, stAnd(stIsSync, stFdArg(dirFd)))
+	require.GreaterOrEqual(t, fileSync, 0, "no fsync of the file: %v", calls)
 	assert.True(t, fileSync < link && link < rename && rename < dirSync, "fsync, link, rename, fsync(dir): %v", calls)
+	assert.Equal(t, 2, stCount(calls, stIsSync), "exactly two syncs: %v", calls)
 	for _, c := range calls[1:] {
 		assert.NotContains(t, c.args, `"`+dir, "no host path after the root is opened: %v", c)
 	}
