@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/tempfs-go/tempfs/memfs"
 	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
@@ -16,6 +17,13 @@ func memBackends() []tempfstest.Backend {
 			IgnoresPermissions: true,
 			New: func(t testing.TB) (afero.Fs, string) {
 				fsys := afero.NewMemMapFs()
+				return fsys, mkWorkDir(t, fsys, "/work")
+			},
+		},
+		{
+			Name: "memfs",
+			New: func(t testing.TB) (afero.Fs, string) {
+				fsys := memfs.New()
 				return fsys, mkWorkDir(t, fsys, "/work")
 			},
 		},

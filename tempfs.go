@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -145,86 +143,4 @@ func withTempFile(op string, fsys afero.Fs, dir, pattern string, fn func(f afero
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
 	return fn(f)
-}
-
-// RemoveAll removes path and everything under it from fsys, like
-// [os.RemoveAll], and also removes trees that hold read-only files and
-// directories: where the backend refuses, it makes the directories of the
-// tree writable (0o700) and tries again, as Python's TemporaryDirectory
-// does. It never follows a symbolic link out of the tree, and never changes
-// anything outside path.
-//
-// A path that does not exist is not an error. An empty path, or one holding
-// a NUL byte, is refused with an error wrapping fs.ErrInvalid. It also checks that the path is really
-// gone afterwards, for backends whose RemoveAll does nothing. Errors are
-// [*fs.PathError] with Op "removeall" and the caller's path.
-func RemoveAll(fsys afero.Fs, path string) error {
-	const op = "removeall"
-	if fsys == nil {
-		return &fs.PathError{Op: op, Path: path, Err: errNilFs}
-	}
-	if path == "" {
-		return &fs.PathError{Op: op, Path: path, Err: fs.ErrInvalid}
-	}
-	if strings.IndexByte(path, 0) >= 0 {
-		return &fs.PathError{Op: op, Path: path, Err: errNameHasNUL}
-	}
-	if err := checkInside(fsys, op, path, false); err != nil {
-		return err
-	}
-	err := fsys.RemoveAll(path)
-	if err == nil {
-		if _, err = lstat(fsys, path); errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-	}
-	// The fast way failed or left something behind: walk the tree.
-	if err := removeTree(fsys, path); err != nil {
-		return wrapErr(op, path, err)
-	}
-	return nil
-}
-
-// removeTree removes name and what is under it one entry at a time, making
-// directories writable on the way.
-func removeTree(fsys afero.Fs, name string) error {
-	fi, err := lstat(fsys, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if fi.IsDir() {
-		if fi.Mode().Perm()&0o700 != 0o700 {
-			if err := fsys.Chmod(name, 0o700); err != nil {
-				return err
-			}
-		}
-		names, err := readDirNames(fsys, name)
-		if err != nil {
-			return err
-		}
-		for _, child := range names {
-			if err := removeTree(fsys, filepath.Join(name, child)); err != nil {
-				return err
-			}
-		}
-	}
-	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
-}
-
-func readDirNames(fsys afero.Fs, dir string) ([]string, error) {
-	d, err := fsys.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	names, err := d.Readdirnames(-1)
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return names, err
 }

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+	"github.com/spf13/afero/mem"
 )
 
 // DirSyncer is an optional interface for an [afero.Fs] that can make the
@@ -404,4 +405,67 @@ func lstat(fsys afero.Fs, name string) (fs.FileInfo, error) {
 		return fi, err
 	}
 	return fsys.Stat(name)
+}
+
+// ---- host trees: the one place that maps a backend to host directories ----
+
+// hostParent opens, as an [os.Root], the host directory that holds name of
+// fsys, and returns it with name's last element, when fsys's files are
+// host files: [afero.OsFs], an [afero.BasePathFs] directly over OsFs, or a
+// [RootFs] (whose parent root stays inside its own). ok is false for every
+// other Fs, which must be walked by name. A name whose last element is "."
+// or "..", or the root of a RootFs, gives syscall.EINVAL, as os.RemoveAll
+// does. The caller closes parent.
+func hostParent(fsys afero.Fs, name string) (parent *os.Root, base string, ok bool, err error) {
+	var open func(string) (*os.Root, error)
+	switch f := fsys.(type) {
+	case *afero.OsFs:
+		open = os.OpenRoot
+	case *afero.BasePathFs:
+		// BasePathFs does not say what it wraps; only over OsFs are its
+		// real paths host paths.
+		src := reflect.ValueOf(f).Elem().FieldByName("source")
+		if !src.IsValid() || src.IsNil() || src.Elem().Type() != reflect.TypeFor[*afero.OsFs]() {
+			return nil, "", false, nil
+		}
+		if name, err = f.RealPath(name); err != nil {
+			return nil, "", true, err
+		}
+		open = os.OpenRoot
+	case *RootFs:
+		r, err := f.open()
+		if err != nil {
+			return nil, "", true, err
+		}
+		if name = rel(name); name == "." {
+			return nil, "", true, syscall.EINVAL
+		}
+		open = r.OpenRoot
+	default:
+		return nil, "", false, nil
+	}
+	name = filepath.Clean(name)
+	base = filepath.Base(name)
+	if base == "." || base == ".." || base == string(filepath.Separator) {
+		return nil, "", true, syscall.EINVAL
+	}
+	parent, err = open(filepath.Dir(name))
+	if err != nil {
+		return nil, "", true, rootCause(err)
+	}
+	return parent, base, true, nil
+}
+
+// pageSize returns how many names to ask the directory d for at a time:
+// dirPage, or -1 (all at once) for afero's memory files (MemMapFs, also
+// under a BasePathFs), whose every Readdir call sorts the whole directory
+// afresh: paging would cost a sort per page and save no memory.
+func pageSize(d afero.File) int {
+	if b, ok := d.(*afero.BasePathFile); ok {
+		d = b.File
+	}
+	if _, ok := d.(*mem.File); ok {
+		return -1
+	}
+	return dirPage
 }

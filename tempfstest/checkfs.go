@@ -68,6 +68,11 @@ var checks = []check{
 	{"file-sync", checkFileSync},
 	{"dir-sync", checkDirSync},
 	{"link-existing", checkLinkExisting},
+	{"permissions", checkPermissions},
+	{"symlinks", checkSymlinks},
+	{"hard-links", checkHardLinks},
+	{"unlinked-open", checkUnlinkedOpen},
+	{"readdir-paging", checkReaddirPaging},
 }
 
 // CheckNames returns the names of the checks [CheckFs] runs, in order.
@@ -98,7 +103,13 @@ func CheckNames() []string {
 // an [os.File] does; File.Sync and directory sync ([tempfs.DirSyncer], or
 // opening the directory and calling Sync; not checked on Windows, where
 // tempfs does not sync directories) return nil; a [tempfs.HardLinker]
-// refuses an existing target with fs.ErrExist.
+// refuses an existing target with fs.ErrExist; as a non-root process,
+// permission bits are enforced (write to a 0o400 file, create in a 0o500
+// directory, list a 0o300 directory); an [afero.Symlinker] follows links in
+// Stat but not in Lstat and fails a loop with syscall.ELOOP; two hard
+// links share data and count as two links (where FileInfo.Sys is a
+// *syscall.Stat_t); an open file survives a Remove or a Rename over its
+// name; Readdir(n) and Readdirnames(n) page.
 //
 // CheckFs works in a directory it creates with [tempfs.MkdirTemp] under
 // [tempfs.TempDir](fsys), one subdirectory per check, and removes it at the

@@ -1,6 +1,7 @@
 package tempfstest_test
 
 import (
+	"os"
 	"sort"
 	"syscall"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/memfs"
 	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
@@ -43,16 +45,34 @@ func TestCheckFsBackends(t *testing.T) {
 		"readat-eof", "remove-nonempty-dir", "rename-into-self", "rename-onto-dir",
 		"seek-negative", "writeat-offset",
 	}
+	cowDivergences := []string{
+		"create-excl-concurrent", "mkdir-existing", "mkdir-missing-parent",
+		"readat-eof", "remove-nonempty-dir", "rename-into-self", "rename-onto-dir",
+		"seek-negative", "writeat-offset",
+	}
+	// As root the disk ignores permission bits too, and the check is
+	// skipped; as anyone else MemMapFs's ignoring them is a divergence.
+	// CrashFs stores permission bits but does not enforce them.
+	var crashDivergences []string
+	if os.Geteuid() != 0 {
+		memDivergences = append(memDivergences, "permissions")
+		cowDivergences = append(cowDivergences, "permissions")
+		crashDivergences = []string{"permissions"}
+	}
+	sort.Strings(memDivergences)
+	sort.Strings(cowDivergences)
 	tests := []struct {
 		name string
 		fsys func(t *testing.T) afero.Fs
 		want []string
 	}{
 		{"OsFs", func(*testing.T) afero.Fs { return afero.NewOsFs() }, nil},
-		{"CrashFs", func(*testing.T) afero.Fs { return tempfstest.NewCrashFs() }, nil},
+		{"CrashFs", func(*testing.T) afero.Fs { return tempfstest.NewCrashFs() }, crashDivergences},
+		{"memfs", func(*testing.T) afero.Fs { return memfs.New() }, nil},
+		// BasePathFs prefixes a relative link target with its base.
 		{"BasePathFs(OsFs)", func(t *testing.T) afero.Fs {
 			return afero.NewBasePathFs(afero.NewOsFs(), t.TempDir())
-		}, nil},
+		}, []string{"symlinks"}},
 		{"RootFs", func(t *testing.T) afero.Fs {
 			r, err := tempfs.OpenRoot(t.TempDir())
 			require.NoError(t, err)
@@ -69,11 +89,7 @@ func TestCheckFsBackends(t *testing.T) {
 		}, memDivergences},
 		{"CopyOnWriteFs(MemMapFs, MemMapFs)", func(*testing.T) afero.Fs {
 			return afero.NewCopyOnWriteFs(afero.NewMemMapFs(), afero.NewMemMapFs())
-		}, []string{
-			"create-excl-concurrent", "mkdir-existing", "mkdir-missing-parent",
-			"readat-eof", "remove-nonempty-dir", "rename-into-self", "rename-onto-dir",
-			"seek-negative", "writeat-offset",
-		}},
+		}, cowDivergences},
 		{"ReadOnlyFs(MemMapFs)", func(*testing.T) afero.Fs {
 			return afero.NewReadOnlyFs(afero.NewMemMapFs())
 		}, []string{"scratch"}},
@@ -127,5 +143,36 @@ func TestCheckNames(t *testing.T) {
 	for _, n := range names {
 		assert.False(t, seen[n], "duplicate check %s", n)
 		seen[n] = true
+	}
+}
+
+// TestCheckFsNewChecksBite shows that each check added for memfs fails on a
+// file system that breaks its rule: memfs acting as root ignores
+// permissions (which the permissions check catches as a non-root process),
+// and a wrapper that hides what each check looks at.
+func TestCheckFsNewChecksBite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fsys  afero.Fs
+		check string
+	}{
+		{"symlinks followed by Lstat", lstatFollows{memfs.New()}, "symlinks"},
+		{"no link count", noLinks{memfs.New()}, "hard-links"},
+		{"Readdir ignores n", readdirAll{memfs.New()}, "readdir-paging"},
+		{"Rename over empties the open file", renameTruncates{memfs.New()}, "unlinked-open"},
+	}
+	if os.Geteuid() != 0 {
+		tests = append(tests, struct {
+			name  string
+			fsys  afero.Fs
+			check string
+		}{"root ignores permissions", memfs.NewWith(memfs.Options{Root: true, Umask: 0o022}), "permissions"})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Contains(t, failedChecks(t, tempfstest.CheckFs(tc.fsys)), tc.check)
+		})
 	}
 }

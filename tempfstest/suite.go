@@ -21,6 +21,10 @@ type Backend struct {
 	// permission bits (MemMapFs), so that tests of permission failures
 	// are skipped there and only there.
 	IgnoresPermissions bool
+	// OpsPerWorker, if positive, is how many names each of the 8 workers
+	// of the Uniqueness test creates instead of 2,000: for remote backends
+	// (an object store) where every create is several network round trips.
+	OpsPerWorker int
 }
 
 // RunSuite runs every tempfs behaviour test on b, each as a subtest of t.

@@ -181,8 +181,11 @@ func testUniqueness(t *testing.T, b Backend) {
 	fsys, dir := b.New(t)
 	const workers = 8
 	each := 2000
+	if b.OpsPerWorker > 0 {
+		each = b.OpsPerWorker
+	}
 	if testing.Short() {
-		each = 200
+		each = min(each, 200)
 	}
 	var (
 		mu   sync.Mutex

@@ -1,0 +1,87 @@
+package memfs
+
+import (
+	"io/fs"
+	"path"
+	"sync/atomic"
+	"time"
+)
+
+// node is a file, a directory or a symbolic link (an inode). Every field
+// is guarded by Fs.mu.
+type node struct {
+	mode         fs.FileMode // type, permission, setuid/setgid/sticky bits
+	uid, gid     int
+	ino          uint64
+	nlink        int
+	opens        atomic.Int32 // open handles
+	gone         atomic.Bool  // nlink reached 0: no name will refer to it again
+	mtime, atime time.Time
+
+	data     []byte           // regular file
+	target   string           // symbolic link
+	children map[string]*node // directory
+	parent   *node            // directory: the one directory holding it
+}
+
+func (n *node) isDir() bool     { return n.mode&fs.ModeDir != 0 }
+func (n *node) isSymlink() bool { return n.mode&fs.ModeSymlink != 0 }
+func (n *node) isRegular() bool { return n.mode.IsRegular() }
+
+func (n *node) size() int64 {
+	switch {
+	case n.isSymlink():
+		return int64(len(n.target))
+	case n.isDir():
+		return 4096
+	}
+	return int64(len(n.data))
+}
+
+// touch sets the modification time to now.
+func (n *node) touch() { n.mtime = time.Now() }
+
+// info returns a snapshot of n's metadata under the name base. f.mu held.
+func (n *node) info(base string) *fileInfo {
+	return &fileInfo{
+		name: base, size: n.size(), mode: n.mode, mtime: n.mtime,
+		sys: sysStat{ino: n.ino, nlink: n.nlink, uid: n.uid, gid: n.gid, mode: n.mode,
+			size: n.size(), atime: n.atime, mtime: n.mtime},
+	}
+}
+
+// fileInfo is the [fs.FileInfo] of a node at some moment.
+type fileInfo struct {
+	name  string
+	size  int64
+	mode  fs.FileMode
+	mtime time.Time
+	sys   sysStat
+}
+
+func (fi *fileInfo) Name() string       { return fi.name }
+func (fi *fileInfo) Size() int64        { return fi.size }
+func (fi *fileInfo) Mode() fs.FileMode  { return fi.mode }
+func (fi *fileInfo) ModTime() time.Time { return fi.mtime }
+func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
+
+// Sys returns what os returns on the platform: a *syscall.Stat_t with the
+// inode number, link count, owner, mode and size on Linux, macOS and the
+// BSDs; a *[Stat] elsewhere.
+func (fi *fileInfo) Sys() any { return fi.sys.export() }
+
+// sysStat holds what Sys reports.
+type sysStat struct {
+	ino          uint64
+	nlink        int
+	uid, gid     int
+	mode         fs.FileMode
+	size         int64
+	atime, mtime time.Time
+}
+
+// baseName is path.Base of a name as given by the caller, as os reports
+// it in FileInfo.Name.
+func baseName(name string) string {
+	return path.Base(toSlash(name))
+}

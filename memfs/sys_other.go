@@ -1,0 +1,18 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package memfs
+
+import "time"
+
+// Stat is what FileInfo.Sys returns on platforms whose os package has no
+// *syscall.Stat_t.
+type Stat struct {
+	Ino          uint64
+	Nlink        int
+	UID, GID     int
+	Atime, Mtime time.Time
+}
+
+func (s sysStat) export() any {
+	return &Stat{Ino: s.ino, Nlink: s.nlink, UID: s.uid, GID: s.gid, Atime: s.atime, Mtime: s.mtime}
+}
