@@ -3,6 +3,7 @@ package memfs_test
 import (
 	"io"
 	"io/fs"
+	"reflect"
 	"syscall"
 	"testing"
 
@@ -43,6 +44,9 @@ func TestOpenUnnamed(t *testing.T) {
 	fi, err := fsys.Stat("/d/named")
 	require.NoError(t, err)
 	assert.Equal(t, fs.FileMode(0o640), fi.Mode().Perm(), "perm minus umask 0o022")
+	if v := reflect.ValueOf(fi.Sys()); v.Kind() == reflect.Pointer && v.Elem().FieldByName("Nlink").IsValid() {
+		assert.EqualValues(t, 1, v.Elem().FieldByName("Nlink").Convert(reflect.TypeFor[int64]()).Int(), "one name")
+	}
 	require.NoError(t, f.(interface{ Chmod(fs.FileMode) error }).Chmod(0o600))
 	fi, err = fsys.Stat("/d/named")
 	require.NoError(t, err)
