@@ -11,8 +11,12 @@ import (
 // permission bits and the owner, as os.WriteFile keeps them by writing in
 // place. The replacement engine (replace.go) asks it.
 
-// owner is a file's numeric owner and group.
-type owner struct{ uid, gid int }
+// owner is a file's numeric owner and group; ok is false where the Fs
+// reports none.
+type owner struct {
+	uid, gid int
+	ok       bool
+}
 
 // keepAttrs records the mode and owner of the target fi that the write
 // replaces, unless the file is moved as it is.
@@ -20,8 +24,7 @@ func (r *replacer) keepAttrs(fi fs.FileInfo) {
 	if r.asIs || fi.Mode().Type() != 0 {
 		return // Persist moves the file as it is; a link is replaced, not copied
 	}
-	m := fi.Mode().Perm()
-	r.existing = &m
+	r.existing, r.hasExisting = fi.Mode().Perm(), true
 	r.owner = ownerOf(fi)
 }
 
@@ -32,14 +35,13 @@ func (r *replacer) keepAttrs(fi fs.FileInfo) {
 func (r *replacer) createPerm(perm fs.FileMode) fs.FileMode {
 	switch {
 	case r.cfg.perm != nil && r.cfg.staticPerm:
-		m := r.cfg.perm.Perm()
-		r.mode = &m
-		return m
+		r.mode, r.setMode = r.cfg.perm.Perm(), true
+		return r.mode
 	case r.cfg.perm != nil:
 		return r.cfg.perm.Perm()
-	case r.existing != nil:
-		r.mode = r.existing
-		return *r.existing
+	case r.hasExisting:
+		r.mode, r.setMode = r.existing, true
+		return r.existing
 	}
 	return perm.Perm()
 }
@@ -49,22 +51,19 @@ func (r *replacer) createPerm(perm fs.FileMode) fs.FileMode {
 // A process that may not chown (not root, not in the group) goes on: the
 // new file keeps the writer's owner.
 func (r *replacer) applyAttrs(t *tempFile) error {
-	if r.mode == nil && r.owner == nil {
+	if !r.setMode && !r.owner.ok {
 		return nil
 	}
 	fi, err := t.f.Stat()
 	if err != nil {
 		return fmt.Errorf("stat: %w", cause(err))
 	}
-	if r.mode != nil && fi.Mode().Perm() != *r.mode {
-		if err := t.chmod(r.b, *r.mode); err != nil {
+	if r.setMode && fi.Mode().Perm() != r.mode {
+		if err := t.chmod(r.b, r.mode); err != nil {
 			return fmt.Errorf("chmod: %w", cause(err))
 		}
 	}
-	if r.owner == nil {
-		return nil
-	}
-	if cur := ownerOf(fi); cur != nil && *cur == *r.owner {
+	if !r.owner.ok || ownerOf(fi) == r.owner {
 		return nil
 	}
 	err = t.chown(r.b, r.owner.uid, r.owner.gid)
@@ -76,24 +75,24 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 
 // ownerOf reads the numeric owner from fi.Sys(): the Uid and Gid fields of
 // a syscall.Stat_t on Unix hosts, the UID and GID of an SFTP FileStat.
-// Backends without owners (MemMapFs, Windows) give nil.
-func ownerOf(fi fs.FileInfo) *owner {
+// Backends without owners (MemMapFs, Windows) give one that is not ok.
+func ownerOf(fi fs.FileInfo) owner {
 	v := reflect.ValueOf(fi.Sys())
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			return nil
+			return owner{}
 		}
 		v = v.Elem()
 	}
 	if v.Kind() != reflect.Struct {
-		return nil
+		return owner{}
 	}
 	uid, ok1 := intField(v, "Uid", "UID")
 	gid, ok2 := intField(v, "Gid", "GID")
 	if !ok1 || !ok2 {
-		return nil
+		return owner{}
 	}
-	return &owner{uid: uid, gid: gid}
+	return owner{uid: uid, gid: gid, ok: true}
 }
 
 // intField returns the first of the named fields of v that is an integer.

@@ -203,10 +203,13 @@ func (f *File) persistObject(r *replacer, noClobber bool) error {
 		return r.errorf("", errors.Join(err, serr))
 	}
 	f.done = true
-	cerr := f.file.Close()
-	if rerr := f.fsys.Remove(f.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-		cerr = errors.Join(cerr, rerr)
+	// Remove before Close: an object store's file uploads at Close, and
+	// this one is to go.
+	cerr := f.fsys.Remove(f.path)
+	if errors.Is(cerr, fs.ErrNotExist) {
+		cerr = nil
 	}
+	cerr = errors.Join(cerr, f.file.Close())
 	f.name, f.kept = r.name, true
 	if cerr != nil {
 		return r.errorf("remove temp file", cerr)

@@ -24,13 +24,16 @@ type replacer struct {
 	name   string // the target, as the caller named it
 	target string // where the move goes (name, or the end of its links)
 	cfg    config
-	mode   *fs.FileMode // set exactly on the temp file before it is synced
-	owner  *owner       // the replaced target's owner, for the temp file
-	exists bool         // the target existed when prepared (unnamed.go: link or rename)
-	asIs   bool         // move the file as it is (Persist): no mode, no owner
+	// mode is set exactly on the temp file before it is synced, if setMode.
+	mode    fs.FileMode
+	setMode bool
+	owner   owner // the replaced target's owner, for the temp file
+	exists  bool  // the target existed when prepared (unnamed.go: link or rename)
+	asIs    bool  // move the file as it is (Persist): no mode, no owner
 	// existing is the replaced target's permission bits, if it was a
-	// regular file.
-	existing *fs.FileMode
+	// regular file (hasExisting).
+	existing    fs.FileMode
+	hasExisting bool
 	// created lists the parents that CreateParents made, outermost first,
 	// for the undo of a failed write.
 	created []string
@@ -75,16 +78,17 @@ func (r *replacer) prepare(noClobber bool) error {
 		}
 		r.target = t
 	}
-	if r.b.replacer != nil {
-		// The Fs's own Replace checks the target (see AtomicReplacer).
-		return nil
-	}
 	dir := filepath.Dir(r.target)
 	if r.cfg.createParents {
 		if err := r.mkdirParents(dir); err != nil {
 			return r.errorf("mkdir parents", err)
 		}
-	} else if !r.b.strict {
+	}
+	if r.b.replacer != nil {
+		// The Fs's own Replace checks the target (see AtomicReplacer).
+		return nil
+	}
+	if !r.cfg.createParents && !r.b.strict {
 		if err := r.b.checkDir(dir); err != nil {
 			return r.errorf("", err)
 		}

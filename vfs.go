@@ -352,7 +352,11 @@ type StrictFs interface {
 // remote storage, so refusing a target that cannot be replaced (a directory,
 // syscall.EISDIR; a missing parent where the Fs has real directories,
 // fs.ErrNotExist) is Replace's job, before anything is written. Persist of a
-// [File] on such an Fs copies the file's content through Replace.
+// [File] on such an Fs copies the file's content through Replace. The new
+// content gets perm (the caller's, or the [WithPermissions] one): an
+// existing name's mode and owner are not carried over, unlike on every
+// other backend, since object stores do not enforce them and reading them
+// would cost a request per write.
 type AtomicReplacer interface {
 	Replace(name string, perm fs.FileMode, noClobber bool) (Replacement, error)
 }

@@ -17,9 +17,6 @@ import (
 // Uniqueness test makes 8 x 100 names, not 8 x 2,000 (OpsPerWorker); it has no symbolic links, so the suite's symlink
 // test skips itself (s3fs.Fs is no afero.Symlinker), and no hard links.
 func TestSuite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the suite makes thousands of requests; skipped with -short")
-	}
 	tempfstest.RunSuite(t, tempfstest.Backend{
 		Name: "S3",
 		New: func(t testing.TB) (afero.Fs, string) {

@@ -78,6 +78,9 @@ func testWriteFile(t *testing.T, b Backend) {
 		assert.Equal(t, "v3", readString(t, fsys, target))
 	})
 	t.Run("existing permissions kept", func(t *testing.T) {
+		if _, ok := fsys.(tempfs.AtomicReplacer); ok {
+			t.Skip("on an AtomicReplacer (object storage) the object gets perm: modes are not enforced there and keeping one would cost a request per write (documented)")
+		}
 		require.NoError(t, fsys.Chmod(target, 0o604))
 		require.NoError(t, tempfs.WriteFile(fsys, target, []byte("v4"), 0o600))
 		fi, err := fsys.Stat(target)
@@ -336,8 +339,15 @@ func testSweep(t *testing.T, b Backend) {
 
 	removed, err = tempfs.Sweep(fsys, dir, 0)
 	require.NoError(t, err)
-	require.Len(t, removed, 1)
-	assert.True(t, strings.HasPrefix(filepath.Base(removed[0]), ".data.bin.tempfs-"), removed[0])
+	if _, ok := fsys.(tempfs.AtomicReplacer); ok {
+		// The write goes to the target through the Fs's own replace: an
+		// interrupted one leaves no temp file (a stale upload, if any, is
+		// its StaleSweeper's, tested with the backend).
+		assert.Empty(t, removed)
+	} else {
+		require.Len(t, removed, 1)
+		assert.True(t, strings.HasPrefix(filepath.Base(removed[0]), ".data.bin.tempfs-"), removed[0])
+	}
 	for _, n := range lookalikes {
 		_, err := fsys.Stat(filepath.Join(dir, n))
 		assert.NoError(t, err, "user file %q was swept", n)
