@@ -35,7 +35,8 @@ import (
 //     without it): the file is created under a name of the form
 //     ".unnamed.tempfs-<random>.tmp" and removed at once, while it stays
 //     open; a crash between the two calls leaves that name, which [Sweep]
-//     removes.
+//     removes. (On FUSE file systems the kernel keeps a removed open file
+//     as .fuse_hidden* until Close.)
 //   - On an Fs that cannot keep a removed file open (MemMapFs, Windows,
 //     SFTP and every other backend): the file keeps that name until Close
 //     removes it; a crash leaves it (MemMapFs loses everything anyway), and
