@@ -90,13 +90,23 @@ func TestUnnamedProcessCrash(t *testing.T) {
 		t.Skip("kills children during 500 durable WriteFiles per protocol")
 	}
 	t.Parallel()
-	for _, proto := range []string{"named", "unnamed"} {
-		t.Run(proto, func(t *testing.T) {
+	for _, tc := range []struct {
+		name, proto string
+		dir         func(t *testing.T) string
+	}{
+		{"named", "named", func(t *testing.T) string { return t.TempDir() }},
+		{"unnamed", "unnamed", func(t *testing.T) string { return t.TempDir() }},
+		// The default protocol on a file system that refuses O_TMPFILE:
+		// the named one, by fallback.
+		{"fallback-bindfs", "unnamed", mountBindfs},
+	} {
+		proto := tc.proto
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			seed := uint64(time.Now().UnixNano())
 			t.Logf("seed %d", seed)
 			rng := rand.New(rand.NewPCG(seed, 16))
-			dir := t.TempDir()
+			dir := tc.dir(t)
 			target := filepath.Join(dir, "target")
 			require.NoError(t, os.WriteFile(target, crashVersion(0), 0o644))
 			fsys := afero.NewOsFs()
@@ -126,7 +136,7 @@ func TestUnnamedProcessCrash(t *testing.T) {
 					require.NoError(t, err)
 					if _, err := parseCrashVersion(b); err != nil {
 						partial++
-						assert.Equal(t, "named", proto, "round %d: an unnamed write left a partial file under a name: %v", round, err)
+						assert.NotEqual(t, "unnamed", tc.name, "round %d: an unnamed write left a partial file under a name: %v", round, err)
 					}
 				}
 				removed, err := tempfs.Sweep(fsys, dir, 0)
@@ -140,7 +150,7 @@ func TestUnnamedProcessCrash(t *testing.T) {
 				require.Len(t, entries, 1, "round %d: only the target after Sweep", round)
 			}
 			t.Logf("protocol %s: %d durable WriteFiles of %d bytes to an existing target, %d children killed, %d orphan temp files left (in %d kills), %d of them partial",
-				proto, unnamedCrashWrites, len(crashVersion(0)), kills, orphans, hit, partial)
+				tc.name, unnamedCrashWrites, len(crashVersion(0)), kills, orphans, hit, partial)
 			assert.Greater(t, kills, unnamedCrashWrites/unnamedCrashMaxAfter/2, "most children must be killed mid-run")
 		})
 	}
