@@ -75,6 +75,44 @@ func TempFileUnnamed(fsys afero.Fs, dir string) (afero.File, error) {
 	return nf, nil
 }
 
+// NewUnnamedFile returns a [File] that has no name until it is persisted,
+// with mode 0o600 (before umask), in the directory dir of fsys; dir ""
+// means [TempDir](fsys). Where the Fs has unnamed files (Linux's
+// O_TMPFILE on [afero.OsFs], [afero.BasePathFs] over OsFs and [RootFs];
+// any [UnnamedCreator]), Name returns "" until a Persist succeeds, Keep
+// cannot keep it (Close frees it all the same), and a crash before the
+// Persist leaves nothing. [File.PersistNoClobber] and a [File.Persist]
+// to a new target give it its name with one link; Persist over an
+// existing target links it to a temp name and renames that. Where the Fs
+// refuses unnamed files, it is [NewFile](fsys, dir, ".unnamed.tempfs-*.tmp"),
+// with that name.
+//
+// The file must be persisted in dir (a link cannot cross directories). If
+// a Persist fails after the file got its temp name, the file is handed
+// back under that name (see [File.Persist]). Errors have Op
+// "newunnamedfile".
+func NewUnnamedFile(fsys afero.Fs, dir string) (*File, error) {
+	const op = "newunnamedfile"
+	n, err := newNamer(fsys, op, dir, unnamedPrefix+"*"+tempSuffix)
+	if err != nil {
+		return nil, err
+	}
+	if u := n.b.unnamed; u != nil {
+		f, err := u.OpenUnnamed(n.dir, 0o600, true)
+		if err == nil {
+			return &File{file: f, fsys: fsys}, nil
+		}
+		if !refusesUnnamed(err) {
+			return nil, wrapErr(op, n.pattern(), n.b.refine(n.dir, err))
+		}
+	}
+	f, err := NewFile(fsys, n.dir, unnamedPrefix+"*"+tempSuffix)
+	if err != nil {
+		return nil, wrapErr(op, n.pattern(), err)
+	}
+	return f, nil
+}
+
 // unnamedPrefix starts the name of a [TempFileUnnamed] file where it has
 // one for a while; with tempSuffix it makes a name [IsTempName] accepts.
 const unnamedPrefix = ".unnamed" + tempMarker

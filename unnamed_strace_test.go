@@ -223,3 +223,50 @@ func TestStraceRootFsUnnamed(t *testing.T) {
 	t.Logf("RootFs named: %d calls: %s", len(named), stNames(named))
 	assert.LessOrEqual(t, len(calls), len(named), "no more calls than the named protocol")
 }
+
+var _ = registerStraceOps(map[string]func(fsys afero.Fs, target string) error{
+	"unnamedfile-persistnoclobber": func(fsys afero.Fs, target string) error {
+		f, err := tempfs.NewUnnamedFile(fsys, filepath.Dir(target))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.Write([]byte("new")); err != nil {
+			return err
+		}
+		return f.PersistNoClobber(target + "-new")
+	},
+	"namedfile-persistnoclobber": func(fsys afero.Fs, target string) error {
+		f, err := tempfs.NewFile(fsys, filepath.Dir(target), "new*")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.Write([]byte("new")); err != nil {
+			return err
+		}
+		return f.PersistNoClobber(target + "-new")
+	},
+})
+
+// TestStraceUnnamedFilePersistNoClobber: PersistNoClobber of an
+// unnamed-born File moves it with a single linkat (no unlink, no rename),
+// after the file's fsync and before the directory's, in no more calls than
+// a named File's link and unlink.
+func TestStraceUnnamedFilePersistNoClobber(t *testing.T) {
+	t.Parallel()
+	strace := requireStrace(t)
+	calls, dir := traceOp(t, strace, "unnamedfile-persistnoclobber")
+	t.Logf("unnamed: %d calls: %s", len(calls), stNames(calls))
+	require.Equal(t, 1, stCount(calls, stIsLink), "one linkat: %v", calls)
+	link := stIndex(calls, 0, stIsLink)
+	assert.Contains(t, calls[link].args, `"`+filepath.Join(dir, "target-new")+`"`)
+	assert.Zero(t, stCount(calls, stIsUnlink), "%v", calls)
+	assert.Zero(t, stCount(calls, stIsRename), "%v", calls)
+	fileSync := stIndex(calls, 0, stIsSync)
+	dirSync := stIndex(calls, link, stIsSync)
+	assert.True(t, fileSync >= 0 && fileSync < link && dirSync > link, "fsync(file), linkat, fsync(dir): %v", calls)
+	named, _ := traceOp(t, strace, "namedfile-persistnoclobber")
+	t.Logf("named: %d calls: %s", len(named), stNames(named))
+	assert.LessOrEqual(t, len(calls), len(named))
+}
