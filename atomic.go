@@ -25,6 +25,7 @@ type config struct {
 	noClobber      bool         // create the target only if it does not exist
 	// test-only mutations, set from export_test.go
 	skipFileSync, skipDirSync bool
+	named                     bool // the named protocol even where unnamed files exist
 }
 
 type optionFunc func(*config)
@@ -89,7 +90,8 @@ func AllowNonAtomic() Option { return optionFunc(func(c *config) { c.allowNonAto
 // atomically where the backend can: the finished temp file is hard-linked
 // to the target (which fails if the target exists) and its temp name
 // removed, on [afero.OsFs], [RootFs] and every [HardLinker] (SFTP with the
-// hardlink extension); on an [AtomicReplacer] (object storage) the backend
+// hardlink extension); where the temp file is unnamed (see [WriteFile]),
+// on Linux also on [afero.BasePathFs] over OsFs, that is a single link; on an [AtomicReplacer] (object storage) the backend
 // decides with a conditional write. An existing target is refused before
 // anything is written, and one created by someone else while the write
 // runs makes the write fail; either way with an error wrapping fs.ErrExist,
@@ -111,7 +113,16 @@ var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
 // owner, as os.WriteFile keeps them ([WithPermissions] and
 // [WithStaticPermissions] say otherwise). Any
 // failure before the rename removes the temp file (and the parents that
-// [CreateParents] made) and leaves name as it was. Durability is real where
+// [CreateParents] made) and leaves name as it was.
+//
+// On Linux, on [afero.OsFs], [afero.BasePathFs] over OsFs, [RootFs] and
+// any [UnnamedCreator], the temp file has no name until it is complete and
+// synced (O_TMPFILE): a new name gets it with one linkat, an existing one
+// with a linkat to a temp name and a rename over name; then the directory
+// is synced. A crash before the link leaves nothing behind, and one
+// between the link and the rename leaves a whole temp file that [Sweep]
+// removes. Where the file system refuses O_TMPFILE, the named protocol
+// above runs instead, decided anew on every call. Durability is real where
 // the backend has it (OsFs, BasePathFs over OsFs, RootFs, SFTP with the
 // fsync extension); MemMapFs keeps nothing across a crash anyway. On an Fs
 // that replaces files itself ([AtomicReplacer]: object storage) the data

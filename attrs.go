@@ -79,6 +79,10 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 	chown := func(uid, gid int) error { return r.b.fsys.Chown(t.name, uid, gid) }
 	if h := handleAttrs(t.f); h != nil {
 		chmod, chown = h.Chmod, h.Chown
+	} else if t.unnamed {
+		// No name to go by, and no handle to go through.
+		chmod = func(fs.FileMode) error { return errors.ErrUnsupported }
+		chown = func(int, int) error { return errors.ErrUnsupported }
 	}
 	if r.owner.ok && ownerOf(fi) != r.owner {
 		err := chown(r.owner.uid, r.owner.gid)

@@ -9,3 +9,8 @@ func SkipFileSyncForTest() Option { return optionFunc(func(c *config) { c.skipFi
 
 // SkipDirSyncForTest drops the fsync of the directory after the rename.
 func SkipDirSyncForTest() Option { return optionFunc(func(c *config) { c.skipDirSync = true }) }
+
+// NamedForTest makes a write use the named protocol (a temp file with a
+// name from the start) even where the Fs has unnamed files, so that tests
+// and benchmarks can compare the two, or leave a named orphan.
+func NamedForTest() Option { return optionFunc(func(c *config) { c.named = true }) }

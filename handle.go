@@ -85,7 +85,7 @@ func (f *File) Close() error {
 	}
 	f.done = true
 	err := wrapErr("close", f.name, f.file.Close())
-	if f.kept {
+	if f.kept || f.path == "" { // path "": unnamed, freed by the close
 		return err
 	}
 	if rerr := f.fsys.Remove(f.path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
@@ -149,10 +149,13 @@ func (f *File) persist(op, target string, noClobber bool) error {
 	if err != nil {
 		return r.errorf("", err)
 	}
-	t := &tempFile{f: f.file, name: f.path}
+	t := &tempFile{f: f.file, name: f.path, unnamed: f.path == ""}
 	moved, err := r.commit(t, noClobber)
 	if err != nil && !moved {
 		if t.closed {
+			if f.path == "" { // unnamed, closed once linked to a temp name
+				f.name, f.path = t.name, t.name
+			}
 			err = errors.Join(err, f.reopen(off))
 		}
 		return r.errorf("", err)

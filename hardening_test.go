@@ -229,7 +229,8 @@ func TestSweepInvalidUTF8(t *testing.T) {
 	dir := t.TempDir()
 	fsys := afero.NewOsFs()
 	for _, base := range []string{strings.Repeat("\xff", 240), strings.Repeat("\x80", 231), strings.Repeat("é", 120)} {
-		p, err := tempfs.NewPendingFile(fsys, filepath.Join(dir, base))
+		// Named: an unnamed temp file leaves no orphan to sweep.
+		p, err := tempfs.NewPendingFile(fsys, filepath.Join(dir, base), tempfs.NamedForTest())
 		require.NoError(t, err)
 		_, err = p.Write([]byte("orphan"))
 		require.NoError(t, err)

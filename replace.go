@@ -28,6 +28,7 @@ type replacer struct {
 	mode    fs.FileMode
 	setMode bool
 	owner   owner // the replaced target's owner, for the temp file
+	exists  bool  // the target existed when prepared (unnamed.go: link or rename)
 	asIs    bool  // move the file as it is (Persist): no mode, no owner
 	// existing is the replaced target's permission bits, if it was a
 	// regular file (hasExisting).
@@ -41,8 +42,10 @@ type replacer struct {
 // tempFile is the temp file of one replacement.
 type tempFile struct {
 	f      afero.File
-	name   string
+	name   string // "" while an unnamed file has no name
 	closed bool
+	// unnamed: made by the Fs's UnnamedCreator (unnamed.go).
+	unnamed bool
 }
 
 // prepare checks the name, the backend and the target, and resolves the
@@ -100,6 +103,7 @@ func (r *replacer) prepare(noClobber bool) error {
 	case err == nil && noClobber:
 		err = fs.ErrExist
 	case err == nil:
+		r.exists = true
 		r.keepAttrs(fi)
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
@@ -174,17 +178,23 @@ func (r *replacer) undoParents() {
 // any data is written.
 func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 	perm = r.createPerm(perm)
-	dir, base := filepath.Split(r.target)
-	if dir == "" {
-		dir = "."
-	}
-	n := &tempNamer{b: r.b, op: r.op, dir: dir, prefix: "." + truncateName(base, maxBaseInTemp) + tempMarker, suffix: tempSuffix}
-	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+	t, err := r.createUnnamed(perm)
 	if err != nil {
-		r.undoParents()
-		return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
+		return nil, err
 	}
-	t := &tempFile{f: f, name: f.Name()}
+	if t == nil {
+		dir, base := filepath.Split(r.target)
+		if dir == "" {
+			dir = "."
+		}
+		n := &tempNamer{b: r.b, op: r.op, dir: dir, prefix: "." + truncateName(base, maxBaseInTemp) + tempMarker, suffix: tempSuffix}
+		f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if err != nil {
+			r.undoParents()
+			return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
+		}
+		t = &tempFile{f: f, name: f.Name()}
+	}
 	if err := r.applyAttrs(t); err != nil {
 		return nil, r.failed(err, r.discard(t))
 	}
@@ -197,6 +207,9 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 // error with moved false leaves the target as it was and the temp file in
 // place (closed if t.closed).
 func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
+	if t.unnamed {
+		return r.commitUnnamed(t, noClobber)
+	}
 	if err := r.closeTemp(t); err != nil {
 		return false, err
 	}
@@ -295,7 +308,9 @@ func (r *replacer) discard(t *tempFile) error {
 				errs = append(errs, fmt.Errorf("close: %w", cause(err)))
 			}
 		}
-		if err := r.b.fsys.Remove(t.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if t.name == "" {
+			// An unnamed file: closing it freed it.
+		} else if err := r.b.fsys.Remove(t.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove temp file: %w", cause(err)))
 		}
 	}

@@ -54,7 +54,8 @@ var (
 // RootFs keeps POSIX semantics for creation (no missing parents are made,
 // Mkdir of an existing directory fails with fs.ErrExist) and implements
 // [afero.Lstater], [afero.Symlinker], [DirSyncer] and [HardLinker], so
-// atomic writes inside it are durable. Permission bits passed to it are
+// atomic writes inside it are durable; on Linux also [UnnamedCreator]
+// (O_TMPFILE relative to a directory opened through the root). Permission bits passed to it are
 // taken before umask, as by package os.
 //
 // Limits, as of os.Root: mount points, bind mounts, hard links made outside

@@ -24,7 +24,7 @@ var _ = registerStraceOp("rootfs-durable", func(_ afero.Fs, target string) error
 	if err != nil {
 		return err
 	}
-	werr := tempfs.WriteFile(fsys, "/"+filepath.Base(target), []byte("new"), 0o600)
+	werr := tempfs.WriteFile(fsys, "/"+filepath.Base(target), []byte("new"), 0o600, tempfs.NamedForTest())
 	if cerr := fsys.Close(); werr == nil {
 		werr = cerr
 	}

@@ -33,19 +33,20 @@ const (
 )
 
 // straceOps are the operations the child can do on dir/target, which
-// exists with mode 0o644.
+// exists with mode 0o644. These run the named protocol (NamedForTest);
+// unnamed_strace_test.go traces the unnamed one.
 var straceOps = map[string]func(fsys afero.Fs, target string) error{
 	"durable": func(fsys afero.Fs, target string) error {
-		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600)
+		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.NamedForTest())
 	},
 	"nosync": func(fsys afero.Fs, target string) error {
-		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.NoSync())
+		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.NoSync(), tempfs.NamedForTest())
 	},
 	"staticperms": func(fsys afero.Fs, target string) error {
-		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.WithStaticPermissions(0o666))
+		return tempfs.WriteFile(fsys, target, []byte("new"), 0o600, tempfs.WithStaticPermissions(0o666), tempfs.NamedForTest())
 	},
 	"writereader": func(fsys afero.Fs, target string) error {
-		return tempfs.WriteReader(fsys, target, strings.NewReader("new"), 0o600)
+		return tempfs.WriteReader(fsys, target, strings.NewReader("new"), 0o600, tempfs.NamedForTest())
 	},
 }
 

@@ -159,6 +159,10 @@ type backend struct {
 	noDirSync bool
 	// replacer: writes go through the Fs's own atomic replace.
 	replacer AtomicReplacer
+	// unnamed: the Fs makes files with no name (unnamed.go).
+	unnamed UnnamedCreator
+	// osFiles: its files are the host's, which outlive their name.
+	osFiles bool
 }
 
 // probe reads what tempfs needs to know of fsys.
@@ -166,21 +170,69 @@ func probe(fsys afero.Fs) backend {
 	b := backend{fsys: fsys, noDirSync: runtime.GOOS == "windows"}
 	switch f := fsys.(type) {
 	case *afero.OsFs:
-		b.host, b.strict, b.mkdirExcl = true, true, true
+		b.host, b.strict, b.mkdirExcl, b.osFiles = true, true, true, true
+		b.unnamed = newHostUnnamed(nil)
 	case *afero.MemMapFs:
 		// Mkdir checks under MemMapFs's lock, though MemMapFs creates
 		// missing parents and so is not strict.
 		b.mkdirExcl, b.noDirSync = true, true
 	case *afero.BasePathFs:
 		b.base = f
+		if overOsFs(f) {
+			b.osFiles, b.unnamed = true, newHostUnnamed(f)
+		}
 	case *RootFs:
-		b.confined = true
+		b.confined, b.osFiles = true, true
 	}
 	if s, ok := fsys.(StrictFs); ok && s.StrictPOSIX() {
 		b.strict, b.mkdirExcl = true, true
 	}
 	b.replacer, _ = fsys.(AtomicReplacer)
+	if u, ok := fsys.(UnnamedCreator); ok {
+		b.unnamed = u
+	}
 	return b
+}
+
+// overOsFs reports whether bp's source is an [afero.OsFs]. BasePathFs does
+// not export its source; its type is read, never its value.
+func overOsFs(bp *afero.BasePathFs) bool {
+	src := reflect.ValueOf(bp).Elem().FieldByName("source")
+	return src.IsValid() && src.Kind() == reflect.Interface && !src.IsNil() &&
+		src.Elem().Type() == reflect.TypeFor[*afero.OsFs]()
+}
+
+// UnnamedCreator is an optional interface for an [afero.Fs] that can make a
+// file with no name in a directory and give it a name later: Linux's
+// open(dir, O_TMPFILE) and linkat(2). [TempFileUnnamed] uses it for a
+// scratch file that nothing can open and a crash cannot leave behind, and
+// atomic writes ([WriteFile], [WriteReader], [PendingFile]) use it so that
+// their temp file has no name until it is complete and synced. tempfs has
+// it built in for [afero.OsFs], [afero.BasePathFs] over OsFs and [RootFs]
+// on Linux; a backend that implements it (a simulator, a memory Fs) gets
+// the same protocol.
+//
+// OpenUnnamed opens a new regular file for reading and writing in the
+// directory dir, with permission bits perm (before umask). With linkable
+// false it can never get a name (O_EXCL). An error wrapping
+// errors.ErrUnsupported (or syscall.EOPNOTSUPP, EISDIR or EINVAL, as
+// open(2) refuses O_TMPFILE) makes tempfs use a named file instead, so an
+// Fs that only sometimes can (per file system) just refuses; any other
+// error fails the call, as the named protocol would. Closing the file
+// frees it unless it was linked.
+//
+// LinkUnnamed gives f, a file of OpenUnnamed (linkable, still open), the
+// name newname in the directory f was made in, failing with an error
+// wrapping fs.ErrExist, atomically, if newname exists. f stays open and
+// may be linked again under another name.
+//
+// Where the Fs keeps modes or owners, the files of OpenUnnamed must have
+// Chmod(fs.FileMode) error and Chown(uid, gid int) error, as *os.File has:
+// a write gives its unnamed temp file the target's mode through them.
+// Both methods may be called from many goroutines at once.
+type UnnamedCreator interface {
+	OpenUnnamed(dir string, perm fs.FileMode, linkable bool) (afero.File, error)
+	LinkUnnamed(f afero.File, newname string) error
 }
 
 // syncDir makes the entries of dir durable, as far as the Fs can: its
@@ -234,7 +286,7 @@ func handleAttrs(f afero.File) attrSetter {
 		return handleAttrs(x.f)
 	case *afero.BasePathFile:
 		return handleAttrs(x.File)
-	case *os.File:
+	case attrSetter: // *os.File; the unnamed files of memfs and CrashFs
 		return x
 	}
 	return nil

@@ -51,10 +51,9 @@ func ExampleFaultFs() {
 	// Output:
 	// true
 	// 0 lstat
-	// 1 openfile
+	// 1 openunnamed
 	// 2 write
 	// 3 close
-	// 4 remove
 }
 
 // CheckFs tells which of the semantics tempfs relies on a backend lacks.
