@@ -93,19 +93,23 @@ func TestAttrsNotByName(t *testing.T) {
 	require.NoError(t, os.WriteFile(target, []byte("old"), 0o666))
 	require.NoError(t, os.Chown(target, 65534, 65534))
 	require.NoError(t, os.Chmod(target, 0o666))
-	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target)
+	// The named protocol: the unnamed one has no name to swap.
+	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target, tempfs.NamedForTest())
 	require.NoError(t, err)
 	_, err = p.WriteString("new")
 	require.NoError(t, err)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
+	swapped := 0
 	for _, e := range entries {
 		if tempfs.IsTempName(e.Name()) { // the directory's owner swaps it
+			swapped++
 			tmp := filepath.Join(dir, e.Name())
 			require.NoError(t, os.Remove(tmp))
 			require.NoError(t, os.Symlink(secret, tmp))
 		}
 	}
+	require.Equal(t, 1, swapped, "the named temp file")
 	_ = p.Commit()
 	fi, err := os.Stat(secret)
 	require.NoError(t, err)
@@ -128,15 +132,17 @@ func TestTempNotReadableByOtherGroup(t *testing.T) {
 	require.NoError(t, os.WriteFile(target, []byte("old"), 0o640))
 	require.NoError(t, os.Chown(target, 0, 1234))
 	require.NoError(t, os.Chmod(target, 0o640))
-	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target)
+	p, err := tempfs.NewPendingFile(afero.NewOsFs(), target, tempfs.NamedForTest())
 	require.NoError(t, err)
 	defer p.Cleanup()
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
+	seen := 0
 	for _, e := range entries {
 		if !tempfs.IsTempName(e.Name()) {
 			continue
 		}
+		seen++
 		fi, err := os.Stat(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
 		st := fi.Sys().(*syscall.Stat_t)
@@ -145,6 +151,7 @@ func TestTempNotReadableByOtherGroup(t *testing.T) {
 		}
 		assert.Zero(t, fi.Mode()&0o007, "readable by others")
 	}
+	require.Equal(t, 1, seen, "the named temp file")
 	_, err = p.WriteString("new")
 	require.NoError(t, err)
 	require.NoError(t, p.Commit())
