@@ -219,6 +219,9 @@ func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option)
 		return nil, err
 	}
 	if rep := p.r.b.replacer; rep != nil {
+		if p.r.cfg.perm != nil {
+			perm = *p.r.cfg.perm
+		}
 		obj, err := rep.Replace(p.r.target, perm.Perm(), noClobber)
 		if err != nil {
 			return nil, p.r.errorf("", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/memfs"
 	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
@@ -104,6 +105,10 @@ func TestNoClobberRace(t *testing.T) {
 	}}, tempfstest.Backend{Name: "RootFs", New: func(t testing.TB) (afero.Fs, string) {
 		root, _ := newRoot(t)
 		return root, "/"
+	}}, tempfstest.Backend{Name: "memfs", New: func(t testing.TB) (afero.Fs, string) {
+		fsys := memfs.New()
+		require.NoError(t, fsys.MkdirAll("/work", 0o700))
+		return fsys, "/work"
 	}})
 	for _, b := range backends {
 		if b.Name == "BasePathFs(OsFs)" {
