@@ -213,7 +213,8 @@ func TestS3(t *testing.T) {
 
 // s3KillLoop kills `tempfs write s3://…` at random points, as killLoop
 // does for local and SFTP targets, and checks that the object is always
-// one whole version. On S3 the write is one PutObject of the target key:
+// one whole version. Half the kills land while the input is read, a
+// quarter within 5 ms after it ended (the upload), a quarter later. On S3 the write is one PutObject of the target key:
 // no temp object is ever left, which the loop checks too.
 func s3KillLoop(t *testing.T, s *s3Server, runs int) {
 	t.Helper()
@@ -253,7 +254,15 @@ func s3KillLoop(t *testing.T, s *s3Server, runs int) {
 			_, _ = stdin.Write(next)
 			stdin.Close()
 			// The delay picks the kill point; it synchronises nothing.
-			time.Sleep(time.Duration(rand.Int64N(int64(whole) * 3 / 2)))
+			// Stdin's last write returns once tempfs has read nearly all
+			// of it, so the upload follows within milliseconds: half of
+			// these kills aim there, the other half anywhere up to 1.5
+			// whole writes.
+			limit := int64(whole) * 3 / 2
+			if i%4 == 1 {
+				limit = int64(5 * time.Millisecond)
+			}
+			time.Sleep(time.Duration(rand.Int64N(limit)))
 		}
 		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 		_ = cmd.Wait()
