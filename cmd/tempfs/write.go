@@ -20,6 +20,8 @@ atomically and durably: readers and crashes see the old TARGET or the new,
 never an empty or partial one. The input is written to a temp file beside
 TARGET and renamed over it only after the input ended, so TARGET may be the
 input (as with moreutils' sponge):  sort f | tempfs write f
+On s3:// the content is uploaded to the key itself, published whole by the
+last request: no temp object, no rename.
 If the input fails, TARGET is left as it was. An existing TARGET keeps its
 mode unless -mode is given; a new one gets -mode (default 0666, before
 umask, as with the shell's >). A symbolic link at TARGET is replaced by a
