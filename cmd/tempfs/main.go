@@ -1,7 +1,7 @@
 // Command tempfs gives the shell the guarantees of the tempfs library:
 // atomic and durable file writes, sweeps of the temp files a crashed writer
 // left, scratch directories that are gone afterwards, and mktemp with
-// 64-bit random names, on local disk and over sftp://.
+// 64-bit random names, on local disk, over sftp:// and on S3 (s3://).
 //
 // Usage:
 //
@@ -10,8 +10,10 @@
 //	tempfs run [-dir DIR] [-keep] [-pattern tempfs-run-*] -- CMD [ARGS...]
 //	tempfs mktemp [-d] [-q] [-p DIR] [TEMPLATE]
 //
-// TARGET and DIR may be plain paths, file:// URLs or
-// sftp://[user@]host[:port]/path URLs. Exit status: 0 success, 1 failure,
+// TARGET and DIR may be plain paths, file:// URLs,
+// sftp://[user@]host[:port]/path URLs or s3://bucket/key URLs (AWS SDK
+// configuration from the environment; another S3 server by
+// $TEMPFS_S3_ENDPOINT). Exit status: 0 success, 1 failure,
 // 2 usage error; `tempfs run` passes CMD's status through. -h on any
 // subcommand prints its usage on stderr and exits 0, as the flag package
 // does. See docs/cmd.md in the repository for what each command guarantees.
@@ -93,7 +95,7 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.synopsis)
 	}
-	fmt.Fprintf(w, "\nTargets and directories may be paths, file:// or sftp://[user@]host[:port]/path URLs.\nRun 'tempfs <command> -h' for a command's flags.\n")
+	fmt.Fprintf(w, "\nTargets and directories may be paths, file://, sftp://[user@]host[:port]/path\nor s3://bucket/key URLs (S3: the AWS SDK's environment; another server by\n$TEMPFS_S3_ENDPOINT=http://host:port).\nRun 'tempfs <command> -h' for a command's flags.\n")
 }
 
 // flagSet returns a FlagSet for a subcommand whose usage prints synopsis

@@ -115,8 +115,8 @@ func TestUsage(t *testing.T) {
 		{"sweep negative age", []string{"sweep", "-older-than", "-1s", dir}, 2, "is negative"},
 		{"run without command", []string{"run"}, 2, "want a command to run"},
 		{"mktemp two templates", []string{"mktemp", "aXXX", "bXXX"}, 2, "at most one TEMPLATE"},
-		{"s3 not built in", []string{"write", "s3://bucket/key"}, 2, "s3:// targets are not built into this tempfs yet"},
-		{"s3 run dir", []string{"run", "-dir", "s3://bucket/p", "--", "true"}, 2, "s3:// targets are not built into this tempfs yet"},
+		{"s3 without bucket", []string{"write", "s3:///key"}, 2, `has no bucket`},
+		{"s3 with credentials", []string{"run", "-dir", "s3://user:pw@bucket/p", "--", "true"}, 2, "want s3://bucket/key"},
 		{"unknown scheme", []string{"sweep", "gopher://h/x"}, 2, `unknown URL scheme "gopher://"`},
 		{"file URL with host", []string{"write", "file://elsewhere/x"}, 2, "only local files"},
 	}

@@ -23,8 +23,8 @@ then waits for CMD to end. (A SIGKILL of tempfs itself leaves the directory.)
 The exit status is CMD's; a CMD killed by signal N gives 128+N, as in a
 shell; 127 if CMD is not found, 126 if it cannot be started.
 
-With -dir sftp://host/path the scratch directory is made and removed on the
-server: CMD runs locally, in the current directory with $TMPDIR unchanged,
+With -dir sftp://host/path or s3://bucket/prefix the scratch directory is
+made and removed on the server: CMD runs locally, in the current directory with $TMPDIR unchanged,
 and finds the directory's server path in $TEMPFS_DIR and its URL in
 $TEMPFS_URL.`
 

@@ -13,13 +13,14 @@ import (
 )
 
 // location is a file system and a path in it, opened from one command-line
-// argument: a plain path, a file:// URL or an sftp:// URL.
+// argument: a plain path, a file:// URL, an sftp:// or an s3:// URL.
 type location struct {
 	fsys   afero.Fs
 	path   string // the path inside fsys
 	remote bool
 	// prefix turns a path of fsys back into the form the user typed:
-	// "" for local paths, "sftp://user@host:port" for SFTP.
+	// "" for local paths, "sftp://user@host:port" for SFTP, "s3://bucket"
+	// for S3.
 	prefix string
 	close  func() error
 }
@@ -33,7 +34,6 @@ func (e *usageError) Error() string { return e.msg }
 type opener func(e *env, u *url.URL) (*location, error)
 
 // openerFor is the one place that maps a URL scheme to its file system.
-// s3fs is written in parallel; its opener goes here once it has landed.
 func openerFor(scheme string) (opener, error) {
 	switch scheme {
 	case "file":
@@ -41,9 +41,9 @@ func openerFor(scheme string) (opener, error) {
 	case "sftp":
 		return openSFTP, nil
 	case "s3":
-		return nil, &usageError{"s3:// targets are not built into this tempfs yet"}
+		return openS3, nil
 	}
-	return nil, &usageError{fmt.Sprintf("unknown URL scheme %q (want a path, file:// or sftp://)", scheme+"://")}
+	return nil, &usageError{fmt.Sprintf("unknown URL scheme %q (want a path, file://, sftp:// or s3://)", scheme+"://")}
 }
 
 // openLocation opens arg. The caller closes the location when done.

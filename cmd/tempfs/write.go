@@ -20,6 +20,8 @@ atomically and durably: readers and crashes see the old TARGET or the new,
 never an empty or partial one. The input is written to a temp file beside
 TARGET and renamed over it only after the input ended, so TARGET may be the
 input (as with moreutils' sponge):  sort f | tempfs write f
+On s3:// the content is uploaded to the key itself, published whole by the
+last request: no temp object, no rename.
 If the input fails, TARGET is left as it was. An existing TARGET keeps its
 mode unless -mode is given; a new one gets -mode (default 0666, before
 umask, as with the shell's >). A symbolic link at TARGET is replaced by a
@@ -81,7 +83,7 @@ func runWrite(e *env, args []string) int {
 	// WriteReader copies the whole input into a temp file in TARGET's
 	// directory and renames it only after the input ended: that is what
 	// makes `tempfs write f < f` safe.
-	err = tempfs.WriteReader(loc.fsys, loc.path, in, fs.FileMode(mode), opts...)
+	err = tempfs.WriteReader(loc.fsys, loc.path, in, replacerPerm(loc, fs.FileMode(mode), modeGiven && !*keepMode), opts...)
 	if p != nil {
 		p.stop() // erase the line before any error is printed
 	}
@@ -105,4 +107,21 @@ func (e *env) progress(in io.Reader) *progress {
 		}
 	}
 	return startProgress(f, size, progressDelay)
+}
+
+// replacerPerm returns the perm argument for WriteReader. On an Fs that
+// replaces files itself (tempfs.AtomicReplacer: s3fs), tempfs v0.1.0 gives
+// the new content perm as it is, ignoring the existing target's mode and
+// WithPermissions; so that an existing S3 object keeps its mode as a local
+// file does, the command reads it here (one more request; a target that
+// changes in between is a race the caller cannot see). Elsewhere perm is
+// passed through and the library keeps the mode itself.
+func replacerPerm(loc *location, perm fs.FileMode, force bool) fs.FileMode {
+	if _, ok := loc.fsys.(tempfs.AtomicReplacer); !ok || force {
+		return perm
+	}
+	if fi, err := loc.fsys.Stat(loc.path); err == nil && fi.Mode().IsRegular() {
+		return fi.Mode().Perm()
+	}
+	return perm
 }
