@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/memfs"
 )
 
 // hugeEnv must be set to run the tests below: they make a million files
@@ -75,26 +76,47 @@ func makeFiles(t *testing.T, dir, prefix string, n int) {
 // whole directory's FileInfos at once (Sweep before issue 18) takes.
 func TestSweepHugeDir(t *testing.T) {
 	skipUnlessHuge(t)
+	dir := t.TempDir()
+	sweepHuge(t, afero.NewOsFs(), dir, func(n int) { makeFiles(t, dir, "f", n) })
+}
+
+// TestSweepHugeDirMemfs is TestSweepHugeDir on memfs (issue 18,
+// acceptance 2: OsFs and memfs).
+func TestSweepHugeDirMemfs(t *testing.T) {
+	skipUnlessHuge(t)
+	fsys := memfs.New()
+	require.NoError(t, fsys.MkdirAll("/spool", 0o755))
+	sweepHuge(t, fsys, "/spool", func(n int) {
+		for i := range n {
+			f, err := fsys.Create("/spool/f" + strconv.Itoa(i))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+		}
+	})
+}
+
+// sweepHuge fills dir of fsys with a million entries (fill makes all but a
+// handful of orphans), then measures Sweep against a bare Readdirnames
+// loop, alternated, and Sweep's peak heap growth.
+func sweepHuge(t *testing.T, fsys afero.Fs, dir string, fill func(n int)) {
 	const orphans, rounds = 5, 9
 	n := hugeN(t, 1_000_000)
-	fsys := afero.NewOsFs()
-	dir := t.TempDir()
 	start := time.Now()
-	makeFiles(t, dir, "f", n-orphans)
+	fill(n - orphans)
 	for i := range orphans {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, ".t"+strconv.Itoa(i)+".tempfs-abcdefghijklm.tmp"), nil, 0o600))
+		require.NoError(t, afero.WriteFile(fsys, filepath.Join(dir, ".t"+strconv.Itoa(i)+".tempfs-abcdefghijklm.tmp"), nil, 0o600))
 	}
 	t.Logf("made %d entries in %v", n, time.Since(start))
 
 	bare := func() {
-		d, err := os.Open(dir)
+		d, err := fsys.Open(dir)
 		require.NoError(t, err)
 		defer d.Close()
 		count := 0
 		for {
 			names, err := d.Readdirnames(1024)
 			count += len(names)
-			if err == io.EOF {
+			if err == io.EOF || (err == nil && len(names) == 0) {
 				break
 			}
 			require.NoError(t, err)
@@ -123,7 +145,7 @@ func TestSweepHugeDir(t *testing.T) {
 	}
 	peak := peakHeap(sweep)
 	whole := peakHeap(func() {
-		d, err := os.Open(dir)
+		d, err := fsys.Open(dir)
 		require.NoError(t, err)
 		defer d.Close()
 		_, err = d.Readdir(-1)
@@ -135,8 +157,8 @@ func TestSweepHugeDir(t *testing.T) {
 
 	mb, ms := median(bareTimes), median(sweepTimes)
 	ratio := float64(ms) / float64(mb)
-	t.Logf("entries %d: bare Readdirnames loop %v (%.0f ns/entry), Sweep %v (%.0f ns/entry), ratio %.3f (medians of %d)",
-		n, mb, float64(mb)/float64(n), ms, float64(ms)/float64(n), ratio, rounds)
+	t.Logf("%s, entries %d: bare Readdirnames loop %v (%.0f ns/entry), Sweep %v (%.0f ns/entry), ratio %.3f (medians of %d)",
+		fsys.Name(), n, mb, float64(mb)/float64(n), ms, float64(ms)/float64(n), ratio, rounds)
 	t.Logf("peak heap growth: Sweep %.2f MiB; Readdir(-1) of the directory %.1f MiB", mib(peak), mib(whole))
 	assert.LessOrEqual(t, mib(peak), 16.0, "peak heap growth during Sweep, MiB")
 	assert.LessOrEqual(t, ratio, 1.3, "Sweep / bare Readdirnames loop")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/tempfs-go/tempfs"
+	"github.com/tempfs-go/tempfs/memfs"
 	"github.com/tempfs-go/tempfs/tempfstest"
 )
 
@@ -28,8 +29,7 @@ type growthFs struct {
 	memory bool
 }
 
-// growthBackends are the columns of the growth table. A memory Fs is one
-// more line: {"memfs", func(testing.TB, string) (afero.Fs, string) { return memfs.New(), "/" }, true}.
+// growthBackends are the columns of the growth table.
 var growthBackends = []growthFs{
 	{"OsFs", func(_ testing.TB, host string) (afero.Fs, string) { return afero.NewOsFs(), host }, false},
 	{"BasePathFs(OsFs)", func(_ testing.TB, host string) (afero.Fs, string) {
@@ -45,6 +45,7 @@ var growthBackends = []growthFs{
 	}, false},
 	{"MemMapFs", func(testing.TB, string) (afero.Fs, string) { return afero.NewMemMapFs(), "/" }, true},
 	{"CrashFs", func(testing.TB, string) (afero.Fs, string) { return tempfstest.NewCrashFs(), "/" }, true},
+	{"memfs", func(testing.TB, string) (afero.Fs, string) { return memfs.New(), "/" }, true},
 }
 
 // growthFixture is how many other entries the Fs holds, and where: in the
