@@ -3,34 +3,23 @@
 # of 127.0.0.1 with their own config and keys (no system service is
 # started). Idempotent: does nothing when /usr/sbin/sshd is there.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
 SSHD=/usr/sbin/sshd
 if [ -x "$SSHD" ]; then
-	echo "install-sshd: $SSHD already installed"
+	say "sshd already at $SSHD"
 	exit 0
 fi
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-fi
-echo "install-sshd: apt-get update"
-$SUDO apt-get update -qq
+WHAT="openssh-server (apt-get install openssh-server)"
+as_root true # fail early, naming the package, when we cannot be root
 # A policy-rc.d that denies every start keeps the package from starting a
 # system sshd on port 22 (unless the machine already has a policy).
 POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=
 if [ ! -e "$POLICY" ]; then
-	echo "install-sshd: denying service starts during the install"
-	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
-	$SUDO chmod 755 "$POLICY"
-	ADDED_POLICY=1
+	say "denying service starts during the install"
+	as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $POLICY && chmod 755 $POLICY"
+	trap 'as_root rm -f "$POLICY"' EXIT
 fi
-echo "install-sshd: apt-get install openssh-server"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends openssh-server >/dev/null
-if [ -n "$ADDED_POLICY" ]; then
-	$SUDO rm -f "$POLICY"
-fi
-if [ ! -x "$SSHD" ]; then
-	echo "install-sshd: $SSHD still missing after installing openssh-server" >&2
-	exit 1
-fi
-echo "install-sshd: installed $SSHD"
+apt_install openssh-server
+[ -x "$SSHD" ] || die "$SSHD still missing after installing openssh-server"
+say "sshd installed at $SSHD"
