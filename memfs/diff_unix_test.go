@@ -275,16 +275,22 @@ func TestDifferentialOs(t *testing.T) {
 	seq := 0
 	rapid.Check(t, func(rt *rapid.T) {
 		seq++
-		dir := filepath.Join(base, fmt.Sprint(seq))
-		require.NoError(rt, os.Mkdir(dir, 0o755))
+		// Both sides work in a directory w at the same depth under
+		// directories that hold nothing else (memfs: /m1/m2/m3/<seq>/w; disk:
+		// <base>/m1/m2/m3/<seq>/w, each sequence's dir removed after it), so
+		// that links climbing with ".." see the same tree on both sides up
+		// to five levels above w (memfs's root is its own parent; the
+		// disk's base is not).
+		nest := filepath.Join("m1", "m2", "m3", fmt.Sprint(seq))
+		dir := filepath.Join(base, nest)
+		require.NoError(rt, os.MkdirAll(dir, 0o755))
 		require.NoError(rt, os.Chmod(dir, 0o755))
 		defer forceRemove(rt, dir)
-		// Both sides work in a directory w, so that ".." from the top
-		// stays in the test.
 		mem := &side{fsys: memfs.NewWith(memfs.Options{
 			Umask: fs.FileMode(umask), Root: os.Getuid() == 0, UID: os.Getuid(), GID: os.Getgid(),
-		}), root: "/w"}
+		}), root: "/" + nest + "/w"}
 		disk := &side{fsys: afero.NewOsFs(), root: dir + "/w"}
+		require.NoError(rt, mem.fsys.MkdirAll(filepath.Dir(mem.root), 0o755))
 		for _, s := range []*side{mem, disk} {
 			require.NoError(rt, s.fsys.Mkdir(s.root, 0o700))
 		}
