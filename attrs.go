@@ -107,7 +107,11 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 // a syscall.Stat_t on Unix hosts, the UID and GID of an SFTP FileStat.
 // Backends without owners (MemMapFs, Windows) give one that is not ok.
 func ownerOf(fi fs.FileInfo) owner {
-	v := reflect.ValueOf(fi.Sys())
+	sys := fi.Sys()
+	if o, ok := statOwner(sys); ok {
+		return o
+	}
+	v := reflect.ValueOf(sys)
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return owner{}
