@@ -22,7 +22,12 @@ import (
 // costs an Lstat per element; a link swapped in between the check and the
 // use can still lead out. Only [RootFs] closes that race.
 func checkInside(fsys afero.Fs, op, name string, followLast bool) error {
-	bp := probe(fsys).base
+	return probe(fsys).checkInside(op, name, followLast)
+}
+
+// checkInside is [checkInside] for a backend already probed.
+func (b backend) checkInside(op, name string, followLast bool) error {
+	bp := b.base
 	if bp == nil {
 		return nil
 	}

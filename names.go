@@ -95,7 +95,7 @@ func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
 		return tempNamer{}, &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
 	}
 	n := tempNamer{b: probe(fsys), op: op, dir: dir, prefix: prefix, suffix: suffix}
-	if err := checkInside(fsys, op, dir, true); err != nil {
+	if err := n.b.checkInside(op, dir, true); err != nil {
 		return tempNamer{}, err
 	}
 	if dir == "" {

@@ -23,6 +23,7 @@ type replacer struct {
 	op     string
 	name   string // the target, as the caller named it
 	target string // where the move goes (name, or the end of its links)
+	tdir   string // filepath.Dir(target), once known (targetDir)
 	cfg    config
 	// mode is set exactly on the temp file before it is synced, if setMode.
 	mode    fs.FileMode
@@ -59,7 +60,7 @@ func (r *replacer) prepare(noClobber bool) error {
 	if err := checkTarget(r.name); err != nil {
 		return r.errorf("", err)
 	}
-	if err := checkInside(r.b.fsys, r.op, r.name, false); err != nil {
+	if err := r.b.checkInside(r.op, r.name, false); err != nil {
 		return err
 	}
 	if rep, ok := r.b.fsys.(GuaranteeReporter); ok {
@@ -78,7 +79,7 @@ func (r *replacer) prepare(noClobber bool) error {
 		}
 		r.target = t
 	}
-	dir := filepath.Dir(r.target)
+	dir := r.targetDir()
 	if r.cfg.createParents {
 		if err := r.mkdirParents(dir); err != nil {
 			return r.errorf("mkdir parents", err)
@@ -111,6 +112,14 @@ func (r *replacer) prepare(noClobber bool) error {
 	}
 	r.undoParents()
 	return r.errorf("", r.b.refine(dir, err))
+}
+
+// targetDir is the directory of the target, once it is resolved.
+func (r *replacer) targetDir() string {
+	if r.tdir == "" {
+		r.tdir = filepath.Dir(r.target)
+	}
+	return r.tdir
 }
 
 // mkdirParents creates the missing directories of dir, 0o755 before umask,
@@ -191,7 +200,7 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 		f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if err != nil {
 			r.undoParents()
-			return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
+			return nil, r.errorf("", r.b.refine(r.targetDir(), err))
 		}
 		t = &tempFile{f: f, name: f.Name()}
 	}
@@ -222,7 +231,7 @@ func (r *replacer) commit(t *tempFile, noClobber bool) (moved bool, err error) {
 		return false, r.refineMove(err)
 	}
 	if !r.cfg.noSync && !r.cfg.skipDirSync {
-		if err := r.b.syncDir(filepath.Dir(r.target)); err != nil {
+		if err := r.b.syncDir(r.targetDir()); err != nil {
 			return true, fmt.Errorf("sync directory: %w", cause(err))
 		}
 	}
@@ -239,7 +248,7 @@ func (r *replacer) refineMove(err error) error {
 			return fmt.Errorf("%w (a directory appeared at the target)", syscall.EISDIR)
 		}
 	}
-	return r.b.refine(filepath.Dir(r.target), err)
+	return r.b.refine(r.targetDir(), err)
 }
 
 // closeTemp syncs (unless told not to) and closes the temp file.

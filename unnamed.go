@@ -160,7 +160,7 @@ func (r *replacer) createUnnamed(perm fs.FileMode) (*tempFile, error) {
 	if r.b.unnamed == nil || r.cfg.named {
 		return nil, nil
 	}
-	f, err := r.b.unnamed.OpenUnnamed(filepath.Dir(r.target), perm.Perm(), true)
+	f, err := r.b.unnamed.OpenUnnamed(r.targetDir(), perm.Perm(), true)
 	switch {
 	case err == nil:
 		return &tempFile{f: f, unnamed: true}, nil
@@ -168,7 +168,7 @@ func (r *replacer) createUnnamed(perm fs.FileMode) (*tempFile, error) {
 		return nil, nil
 	}
 	r.undoParents()
-	return nil, r.errorf("", r.b.refine(filepath.Dir(r.target), err))
+	return nil, r.errorf("", r.b.refine(r.targetDir(), err))
 }
 
 // commitUnnamed is commit for an unnamed temp file, after its attributes:
@@ -190,7 +190,7 @@ func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err e
 		case err == nil:
 			moved = true
 		case noClobber || !errors.Is(err, fs.ErrExist):
-			return false, fmt.Errorf("link: %w", cause(r.b.refine(filepath.Dir(r.target), err)))
+			return false, fmt.Errorf("link: %w", cause(r.b.refine(r.targetDir(), err)))
 		}
 		// The target appeared meanwhile: replace it below.
 	}
@@ -225,7 +225,7 @@ func (r *replacer) commitUnnamed(t *tempFile, noClobber bool) (moved bool, err e
 		if dir != nil {
 			err = dir.Sync()
 		} else {
-			err = r.b.syncDir(filepath.Dir(r.target))
+			err = r.b.syncDir(r.targetDir())
 		}
 		if err != nil {
 			return true, fmt.Errorf("sync directory: %w", cause(err))
