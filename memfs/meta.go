@@ -28,7 +28,7 @@ func (f *Fs) stat(op, name string, mode int) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, pathErr(op, name, err)
 	}
-	return r.n.info(baseName(name)), nil
+	return r.n.stat(baseName(name)), nil
 }
 
 // Chmod sets the permission, setuid, setgid and sticky bits of name

@@ -43,12 +43,36 @@ func (n *node) touch() { n.mtime = time.Now() }
 
 // info returns a snapshot of n's metadata under the name base. f.mu held.
 func (n *node) info(base string) *fileInfo {
-	return &fileInfo{
+	fi := n.infoValue(base)
+	return &fi
+}
+
+// infoValue is info's value. f.mu held.
+func (n *node) infoValue(base string) fileInfo {
+	return fileInfo{
 		name: base, size: n.size(), mode: n.mode, mtime: n.mtime,
 		sys: sysStat{ino: n.ino, nlink: n.nlink, uid: n.uid, gid: n.gid, mode: n.mode,
 			size: n.size(), atime: n.atime, mtime: n.mtime},
 	}
 }
+
+// stat returns, as Stat and Lstat do, a snapshot of n's metadata under
+// the name base whose Sys value is held in it (one allocation, as os holds
+// its syscall.Stat_t in its FileInfo). f.mu held.
+func (n *node) stat(base string) *statInfo {
+	si := &statInfo{fileInfo: n.infoValue(base)}
+	si.sys.fill(&si.st)
+	return si
+}
+
+// statInfo is a fileInfo with its Sys value made: Sys returns the same
+// pointer every time, as os's does.
+type statInfo struct {
+	fileInfo
+	st sysValue
+}
+
+func (si *statInfo) Sys() any { return &si.st }
 
 // fileInfo is the [fs.FileInfo] of a node at some moment.
 type fileInfo struct {

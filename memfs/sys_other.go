@@ -13,6 +13,16 @@ type Stat struct {
 	Atime, Mtime time.Time
 }
 
+// sysValue is what Sys points to.
+type sysValue = Stat
+
 func (s sysStat) export() any {
-	return &Stat{Ino: s.ino, Nlink: s.nlink, UID: s.uid, GID: s.gid, Atime: s.atime, Mtime: s.mtime}
+	st := new(sysValue)
+	s.fill(st)
+	return st
+}
+
+// fill sets st to s.
+func (s sysStat) fill(st *sysValue) {
+	*st = Stat{Ino: s.ino, Nlink: s.nlink, UID: s.uid, GID: s.gid, Atime: s.atime, Mtime: s.mtime}
 }

@@ -7,12 +7,22 @@ import (
 	"syscall"
 )
 
+// sysValue is what Sys points to: a syscall.Stat_t, as os gives on this
+// platform.
+type sysValue = syscall.Stat_t
+
 // export returns a *syscall.Stat_t, as os does on this platform.
 func (s sysStat) export() any {
-	st := &syscall.Stat_t{Ino: s.ino, Uid: uint32(s.uid), Gid: uint32(s.gid), Size: s.size}
+	st := new(sysValue)
+	s.fill(st)
+	return st
+}
+
+// fill sets st to s.
+func (s sysStat) fill(st *sysValue) {
+	*st = syscall.Stat_t{Ino: s.ino, Uid: uint32(s.uid), Gid: uint32(s.gid), Size: s.size}
 	setInt(&st.Nlink, int64(s.nlink))
 	setInt(&st.Mode, int64(unixMode(s.mode)))
-	return st
 }
 
 func setInt[T ~int16 | ~int32 | ~int64 | ~uint16 | ~uint32 | ~uint64](p *T, v int64) { *p = T(v) }
