@@ -34,13 +34,21 @@ func (f *Fs) OpenUnnamed(dir string, perm fs.FileMode, linkable bool) (afero.Fil
 	if err != nil {
 		return nil, pathErr("open", dir, err)
 	}
-	n := f.newNode(f.createMode(perm.Perm()))
+	// The file, its handle and the handle's wrapper are one allocation.
+	all := new(struct {
+		n node
+		h File
+		u unnamedFile
+	})
+	n, h, u := &all.n, &all.h, &all.u
+	f.initNode(n, f.createMode(perm.Perm()))
 	n.nlink = 0
 	n.gone.Store(true) // freed at the last Close, unless linked
 	n.opens.Add(1)
 	f.opens.Add(1)
-	h := &File{fsys: f, n: n, name: dir, read: true, write: true}
-	return &unnamedFile{File: h, linkable: linkable}, nil
+	h.fsys, h.n, h.name, h.read, h.write = f, n, dir, true, true
+	u.File, u.linkable = h, linkable
+	return u, nil
 }
 
 // LinkUnnamed gives h, an open linkable file of [Fs.OpenUnnamed], the name
