@@ -158,7 +158,7 @@ func (h *File) writeAt(p []byte, off int64, atEnd bool) (int, error) {
 	if end > maxFileSize || end < off {
 		return 0, pathErr("write", h.name, syscall.EFBIG)
 	}
-	h.fsys.resize(n, max(end, int64(len(n.data))))
+	h.fsys.resizeFor(n, max(end, int64(len(n.data))), off)
 	copy(n.data[off:], p)
 	n.touch()
 	return len(p), nil
@@ -166,22 +166,28 @@ func (h *File) writeAt(p []byte, off int64, atEnd bool) (int, error) {
 
 // resize makes n's data size bytes long: new bytes are zero, and memory is
 // given back when the data shrinks a lot. f.mu held for writing.
-func (f *Fs) resize(n *node, size int64) {
+func (f *Fs) resize(n *node, size int64) { f.resizeFor(n, size, size) }
+
+// resizeFor is resize for a write of the bytes from on, up to size: the
+// caller overwrites them at once, so only the new bytes before from are
+// zeroed. f.mu held for writing.
+func (f *Fs) resizeFor(n *node, size, from int64) {
 	old := int64(len(n.data))
+	zeroTo := min(max(from, old), size)
 	switch {
 	case size == 0:
 		n.data = n.data[:0]
 	case size <= int64(cap(n.data)):
 		n.data = n.data[:size]
 		if size > old {
-			clear(n.data[old:])
+			clear(n.data[old:zeroTo])
 		} else if c := int64(cap(n.data)); c > 1<<maxPooledShift && c > 4*size {
 			n.data = append([]byte(nil), n.data...)
 		}
 	default:
 		grown := f.bufs.get(max(size, 2*int64(cap(n.data))))[:size]
 		copy(grown, n.data)
-		clear(grown[old:])
+		clear(grown[old:zeroTo])
 		f.bufs.put(n.data)
 		n.data = grown
 	}
