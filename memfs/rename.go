@@ -1,6 +1,9 @@
 package memfs
 
-import "syscall"
+import (
+	"strings"
+	"syscall"
+)
 
 // Rename renames oldname to newname atomically, as [os.Rename] on Linux:
 // an existing file newname is replaced (its open handles keep the old
@@ -20,7 +23,8 @@ func (f *Fs) Rename(oldname, newname string) error {
 
 func (f *Fs) rename(oldname, newname string) error {
 	// os.Rename's own check: Lstat(newname) is a directory.
-	if to, err := f.resolve(newname, noFollow); err == nil && to.n != nil && to.n.isDir() {
+	to, toErr := f.resolve(newname, noFollow)
+	if toErr == nil && to.n != nil && to.n.isDir() {
 		from, err := f.lookup(oldname, noFollow)
 		if err != nil {
 			return err
@@ -33,9 +37,13 @@ func (f *Fs) rename(oldname, newname string) error {
 	if err != nil {
 		return err
 	}
-	to, err := f.resolve(newname, neverFollow)
-	if err != nil {
-		return err
+	// Without a trailing slash, noFollow and neverFollow resolve alike:
+	// the lookup above stands.
+	if strings.HasSuffix(toSlash(newname), "/") {
+		to, toErr = f.resolve(newname, neverFollow)
+	}
+	if toErr != nil {
+		return toErr
 	}
 	switch {
 	case from.base == "." || from.base == ".." || from.base == "/" || to.base == "." || to.base == ".." || to.base == "/":
