@@ -179,7 +179,8 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 // A PendingFile is not safe for concurrent use.
 type PendingFile struct {
 	r    replacer
-	t    *tempFile   // the temp file; nil where the Fs replaces itself
+	t    *tempFile // the temp file (&tf); nil where the Fs replaces itself
+	tf   tempFile
 	obj  Replacement // the Fs's own replacement, if it is an AtomicReplacer
 	done bool        // committed or cleaned up
 	werr error       // the first failed write
@@ -229,11 +230,10 @@ func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option)
 		p.obj = obj
 		return p, nil
 	}
-	t, err := p.r.createTemp(perm)
-	if err != nil {
+	if err := p.r.createTemp(perm, &p.tf); err != nil {
 		return nil, err
 	}
-	p.t = t
+	p.t = &p.tf
 	return p, nil
 }
 

@@ -184,14 +184,15 @@ func (r *replacer) undoParents() {
 
 // createTemp creates the temp file beside the target, with perm (before
 // umask) or the mode and owner the target hands on (attrs.go), set before
-// any data is written.
-func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
+// any data is written. It fills t, which the caller holds (one allocation
+// fewer per write).
+func (r *replacer) createTemp(perm fs.FileMode, t *tempFile) error {
 	perm = r.createPerm(perm)
-	t, err := r.createUnnamed(perm)
+	unnamed, err := r.createUnnamed(perm, t)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if t == nil {
+	if !unnamed {
 		dir, base := filepath.Split(r.target)
 		if dir == "" {
 			dir = "."
@@ -200,14 +201,14 @@ func (r *replacer) createTemp(perm fs.FileMode) (*tempFile, error) {
 		f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if err != nil {
 			r.undoParents()
-			return nil, r.errorf("", r.b.refine(r.targetDir(), err))
+			return r.errorf("", r.b.refine(r.targetDir(), err))
 		}
-		t = &tempFile{f: f, name: f.Name()}
+		*t = tempFile{f: f, name: f.Name()}
 	}
 	if err := r.applyAttrs(t); err != nil {
-		return nil, r.failed(err, r.discard(t))
+		return r.failed(err, r.discard(t))
 	}
-	return t, nil
+	return nil
 }
 
 // commit moves the finished temp file over the target (with noClobber,

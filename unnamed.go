@@ -154,21 +154,22 @@ func refusesUnnamed(err error) bool {
 }
 
 // createUnnamed makes the temp file of a replacement unnamed, beside the
-// target, where the Fs can; nil (and no error) where it refuses, for the
-// named protocol.
-func (r *replacer) createUnnamed(perm fs.FileMode) (*tempFile, error) {
+// target, where the Fs can, into t; false (and no error) where it refuses,
+// for the named protocol.
+func (r *replacer) createUnnamed(perm fs.FileMode, t *tempFile) (bool, error) {
 	if r.b.unnamed == nil || r.cfg.named {
-		return nil, nil
+		return false, nil
 	}
 	f, err := r.b.unnamed.OpenUnnamed(r.targetDir(), perm.Perm(), true)
 	switch {
 	case err == nil:
-		return &tempFile{f: f, unnamed: true}, nil
+		*t = tempFile{f: f, unnamed: true}
+		return true, nil
 	case refusesUnnamed(err):
-		return nil, nil
+		return false, nil
 	}
 	r.undoParents()
-	return nil, r.errorf("", r.b.refine(r.targetDir(), err))
+	return false, r.errorf("", r.b.refine(r.targetDir(), err))
 }
 
 // commitUnnamed is commit for an unnamed temp file, after its attributes:
