@@ -31,8 +31,8 @@ func (b *buffers) get(size int64) []byte {
 	if i < 0 {
 		return make([]byte, 0, size)
 	}
-	if p, ok := b[i].Get().(*[]byte); ok {
-		return (*p)[:0]
+	if buf := unbox(b[i].Get()); buf != nil {
+		return buf
 	}
 	return make([]byte, 0, 1<<(i+minPooledShift))
 }
@@ -41,8 +41,56 @@ func (b *buffers) get(size int64) []byte {
 func (b *buffers) put(buf []byte) {
 	c := int64(cap(buf))
 	if i := class(c); i >= 0 && c == 1<<(i+minPooledShift) {
-		b[i].Put(&buf)
+		b[i].Put(box(buf[:c]))
 	}
+}
+
+// box returns buf, whose length is one of the pooled capacities, as a
+// pointer to an array: a pool holds it without allocating (a *[]byte would
+// cost an allocation per put).
+func box(buf []byte) any {
+	switch len(buf) {
+	case 1 << 9:
+		return (*[1 << 9]byte)(buf)
+	case 1 << 10:
+		return (*[1 << 10]byte)(buf)
+	case 1 << 11:
+		return (*[1 << 11]byte)(buf)
+	case 1 << 12:
+		return (*[1 << 12]byte)(buf)
+	case 1 << 13:
+		return (*[1 << 13]byte)(buf)
+	case 1 << 14:
+		return (*[1 << 14]byte)(buf)
+	case 1 << 15:
+		return (*[1 << 15]byte)(buf)
+	case 1 << 16:
+		return (*[1 << 16]byte)(buf)
+	}
+	return nil
+}
+
+// unbox is box undone: an empty buffer, or nil for anything else.
+func unbox(v any) []byte {
+	switch a := v.(type) {
+	case *[1 << 9]byte:
+		return a[:0]
+	case *[1 << 10]byte:
+		return a[:0]
+	case *[1 << 11]byte:
+		return a[:0]
+	case *[1 << 12]byte:
+		return a[:0]
+	case *[1 << 13]byte:
+		return a[:0]
+	case *[1 << 14]byte:
+		return a[:0]
+	case *[1 << 15]byte:
+		return a[:0]
+	case *[1 << 16]byte:
+		return a[:0]
+	}
+	return nil
 }
 
 // forget frees n's data if nothing refers to n any more. Fs.mu held for

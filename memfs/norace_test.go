@@ -1,0 +1,5 @@
+//go:build !race
+
+package memfs
+
+const raceEnabled = false
