@@ -46,13 +46,15 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 	// rest is what remains to walk: p, then what links expanded to.
 	rest := p
 	for {
-		rest = strings.TrimLeft(rest, "/")
+		rest = trimSlashes(rest)
 		if rest == "" {
 			// The name (or a link's target) is the root.
 			return resolved{dir: cur, base: "/", n: cur, slash: slash}, nil
 		}
-		comp, tail, more := strings.Cut(rest, "/")
-		tail = strings.TrimLeft(tail, "/")
+		comp, tail, more := rest, "", false
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			comp, tail, more = rest[:i], trimSlashes(rest[i+1:]), true
+		}
 		last := tail == ""
 		if !cur.isDir() {
 			return resolved{}, syscall.ENOTDIR
@@ -103,6 +105,14 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 			cur, rest = child, tail
 		}
 	}
+}
+
+// trimSlashes is strings.TrimLeft(s, "/"), inlined.
+func trimSlashes(s string) string {
+	for len(s) > 0 && s[0] == '/' {
+		s = s[1:]
+	}
+	return s
 }
 
 // linkStart is where the walk through a link with target continues: the
