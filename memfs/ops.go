@@ -89,7 +89,7 @@ func (f *Fs) openFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		})
 		n, h = &both.n, &both.h
 		f.initNode(n, f.createMode(perm))
-		r.dir.children[r.base] = n
+		r.dir.children.set(r.base, n)
 		r.dir.mtime = n.mtime
 	} else {
 		var want fs.FileMode
@@ -152,7 +152,7 @@ func (f *Fs) Mkdir(name string, perm fs.FileMode) error {
 	if f.isRestricted(d) {
 		f.restricted++
 	}
-	r.dir.children[r.base] = d
+	r.dir.children.set(r.base, d)
 	r.dir.nlink++
 	r.dir.mtime = d.mtime
 	return nil
@@ -229,14 +229,14 @@ func (f *Fs) unlink(r resolved) error {
 			return syscall.ENOTEMPTY
 		case !f.may(r.dir, mayWrite|mayExec):
 			return syscall.EACCES
-		case len(n.children) > 0:
+		case n.children.len() > 0:
 			return syscall.ENOTEMPTY
 		}
 		r.dir.nlink--
 	} else if !f.may(r.dir, mayWrite|mayExec) {
 		return syscall.EACCES
 	}
-	delete(r.dir.children, r.base)
+	r.dir.children.remove(r.base)
 	f.unref(n)
 	r.dir.touch()
 	return nil
@@ -284,7 +284,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		// unlinkat, openat and rmdir all fail to look base up.
 		return pathErr("openfdat", name, syscall.EACCES)
 	}
-	n := parent.children[base]
+	n := parent.children.get(base)
 	if n == nil {
 		return nil
 	}
@@ -315,7 +315,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	if !f.may(n, mayRead) {
 		recurseErr = pathErr("openfdat", name, syscall.EACCES)
 	} else {
-		for _, c := range sortedNames(n) {
+		for _, c := range n.children.sorted() {
 			if err := f.removeFrom(n, c, name+"/"+c); err != nil && recurseErr == nil {
 				recurseErr = err
 			}
@@ -333,7 +333,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 
 // detach removes the entry base, node n, from parent. f.mu held.
 func (f *Fs) detach(parent *node, base string, n *node) {
-	delete(parent.children, base)
+	parent.children.remove(base)
 	f.unref(n)
 	if n.isDir() {
 		parent.nlink--
@@ -380,21 +380,22 @@ func (f *Fs) removable(n *node) bool {
 	if !n.isDir() {
 		return true
 	}
-	if len(n.children) > 0 && !f.may(n, mayRead|mayWrite|mayExec) {
+	if n.children.len() > 0 && !f.may(n, mayRead|mayWrite|mayExec) {
 		return false
 	}
-	for _, c := range n.children {
-		if !f.removable(c) {
-			return false
-		}
-	}
-	return true
+	ok := true
+	n.children.all(func(_ string, c *node) bool {
+		ok = f.removable(c)
+		return ok
+	})
+	return ok
 }
 
 // release drops the links the files below directory n hold. f.mu held.
 func (f *Fs) release(n *node) {
-	for _, c := range n.children {
+	n.children.all(func(_ string, c *node) bool {
 		f.unref(c)
 		f.release(c)
-	}
+		return true
+	})
 }

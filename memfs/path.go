@@ -70,7 +70,7 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 		case "..":
 			child = cur.parent
 		default:
-			child = cur.children[comp]
+			child = cur.children.get(comp)
 		}
 		if last {
 			// more is set when a slash followed the component.
