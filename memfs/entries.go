@@ -1,20 +1,22 @@
 package memfs
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 )
 
 // entries are a directory's entries: a map from name to node for lookups,
-// and the names in the order they were made, for Readdir. A listing in
+// and the entries in the order they were made, for Readdir. A listing in
 // progress keeps its place in that order by sequence number, so paging
 // through a directory copies nothing, whatever its size, and costs the
-// same whatever else the directory holds. Every method needs Fs.mu (for
-// writing where it changes the entries).
+// same whatever else the directory holds. Callers know whether a name
+// exists (they looked it up), so adding and removing cost one map
+// operation each. Every method needs Fs.mu (for writing where it changes
+// the entries).
 type entries struct {
 	m     map[string]slot
-	order []ordered // by seq; a name removed since stays until compacted
-	dead  int       // how many of order are no longer in m
+	order []ordered // by seq; a removed entry has a nil n until compacted
+	dead  int       // how many of order are removed
 	seq   uint64    // the last sequence number given
 }
 
@@ -25,21 +27,22 @@ type slot struct {
 	seq uint64
 }
 
-// ordered is a name in the directory's order.
+// ordered is an entry in the directory's order.
 type ordered struct {
 	name string
+	n    *node
 	seq  uint64
 }
 
 func newEntries() *entries { return &entries{m: map[string]slot{}} }
 
-// get returns the node named name, or nil (also if e is nil: not a
-// directory).
-func (e *entries) get(name string) *node {
+// get returns what name holds: a nil node if nothing (also if e is nil:
+// not a directory).
+func (e *entries) get(name string) slot {
 	if e == nil {
-		return nil
+		return slot{}
 	}
-	return e.m[name].n
+	return e.m[name]
 }
 
 // len returns the number of entries (0 if e is nil: not a directory).
@@ -50,40 +53,43 @@ func (e *entries) len() int {
 	return len(e.m)
 }
 
-// set makes name refer to n. A name that exists keeps its place in the
-// order (rename over it: the name never stops existing); a new one goes
-// last.
-func (e *entries) set(name string, n *node) {
-	if s, ok := e.m[name]; ok {
-		e.m[name] = slot{n: n, seq: s.seq}
-		return
-	}
+// add makes name, which does not exist, refer to n, last in the order.
+func (e *entries) add(name string, n *node) {
 	e.seq++
 	e.m[name] = slot{n: n, seq: e.seq}
-	e.order = append(e.order, ordered{name: name, seq: e.seq})
+	e.order = append(e.order, ordered{name: name, n: n, seq: e.seq})
 }
 
-// remove removes name. Once more than half of the order is removed names,
-// the order is compacted (so its cost is amortised over the removals).
-func (e *entries) remove(name string) {
-	if _, ok := e.m[name]; !ok {
-		return
-	}
+// replace makes name, which exists with sequence number seq, refer to n.
+// It keeps its place in the order: the name never stops existing.
+func (e *entries) replace(name string, seq uint64, n *node) {
+	e.m[name] = slot{n: n, seq: seq}
+	e.order[e.index(seq)].n = n
+}
+
+// remove removes name, which exists with sequence number seq. Once more
+// than half of the order is removed entries, the order is compacted (so
+// its cost is amortised over the removals).
+func (e *entries) remove(name string, seq uint64) {
 	delete(e.m, name)
+	e.order[e.index(seq)] = ordered{seq: seq}
 	e.dead++
 	if e.dead > 16 && e.dead > len(e.order)/2 {
-		e.order = slices.DeleteFunc(e.order, func(o ordered) bool { return !e.live(o) })
-		if cap(e.order) > 2*len(e.order)+16 {
-			e.order = slices.Clone(e.order) // free what a big directory held
+		e.order = slices.DeleteFunc(e.order, func(o ordered) bool { return o.n == nil })
+		if cap(e.order) > 1024 && cap(e.order) > 4*len(e.order) {
+			// Free what a big directory held (a small one keeps its
+			// array, so that creating and removing does not allocate).
+			e.order = slices.Clone(e.order)
 		}
 		e.dead = 0
 	}
 }
 
-// live reports whether o is a name of the directory now.
-func (e *entries) live(o ordered) bool {
-	s, ok := e.m[o.name]
-	return ok && s.seq == o.seq
+// index returns the position of sequence number seq in the order (where
+// it would be if it is not there).
+func (e *entries) index(seq uint64) int {
+	i, _ := slices.BinarySearchFunc(e.order, seq, func(o ordered, seq uint64) int { return cmp.Compare(o.seq, seq) })
+	return i
 }
 
 // next calls fn for the entries whose sequence numbers are above after
@@ -91,15 +97,13 @@ func (e *entries) live(o ordered) bool {
 // count <= 0). It returns how many it gave and the sequence number of the
 // last one given (after if none).
 func (e *entries) next(after, upto uint64, count int, fn func(string, *node)) (int, uint64) {
-	i := sort.Search(len(e.order), func(i int) bool { return e.order[i].seq > after })
 	found := 0
-	for ; i < len(e.order) && e.order[i].seq <= upto && (count <= 0 || found < count); i++ {
+	for i := e.index(after + 1); i < len(e.order) && e.order[i].seq <= upto && (count <= 0 || found < count); i++ {
 		o := e.order[i]
-		s, ok := e.m[o.name]
-		if !ok || s.seq != o.seq {
+		if o.n == nil {
 			continue
 		}
-		fn(o.name, s.n)
+		fn(o.name, o.n)
 		found++
 		after = o.seq
 	}

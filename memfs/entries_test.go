@@ -15,25 +15,34 @@ func TestEntriesCompacted(t *testing.T) {
 	n := new(node)
 	const total, left = 10_000, 100
 	for i := range total {
-		e.set("f"+strconv.Itoa(i), n)
+		e.add("f"+strconv.Itoa(i), n)
 	}
 	for i := range total - left {
-		e.remove("f" + strconv.Itoa(i))
+		name := "f" + strconv.Itoa(i)
+		e.remove(name, e.get(name).seq)
 	}
 	assert.Equal(t, left, e.len())
 	assert.LessOrEqual(t, len(e.order), 2*left+17, "removed names kept in the order")
-	assert.LessOrEqual(t, cap(e.order), 4*left+34, "the order's array is not freed")
+	assert.LessOrEqual(t, cap(e.order), 2048, "the order's array is not freed")
 	var got []string
 	e.next(0, e.seq, 0, func(name string, _ *node) { got = append(got, name) })
 	assert.Len(t, got, left)
 	assert.Equal(t, "f"+strconv.Itoa(total-left), got[0], "creation order kept")
 
-	// A name set again keeps its place; one made again goes last.
-	e.set(got[0], n)
-	e.remove(got[1])
-	e.set(got[1], n)
+	// A name replaced keeps its place; one made again goes last.
+	other := new(node)
+	e.replace(got[0], e.get(got[0]).seq, other)
+	e.remove(got[1], e.get(got[1]).seq)
+	e.add(got[1], n)
 	got = got[:0]
-	e.next(0, e.seq, 0, func(name string, _ *node) { got = append(got, name) })
+	var first *node
+	e.next(0, e.seq, 0, func(name string, c *node) {
+		if len(got) == 0 {
+			first = c
+		}
+		got = append(got, name)
+	})
 	assert.Equal(t, "f"+strconv.Itoa(total-left), got[0])
+	assert.Same(t, other, first, "a listing gives the node a name holds now")
 	assert.Equal(t, "f"+strconv.Itoa(total-left+1), got[len(got)-1])
 }

@@ -120,7 +120,7 @@ func (f *Fs) SymlinkIfPossible(oldname, newname string) error {
 	}
 	n := f.newNode(fs.ModeSymlink | 0o777)
 	n.target = oldname
-	r.dir.children.set(r.base, n)
+	r.dir.children.add(r.base, n)
 	r.dir.touch()
 	return nil
 }
@@ -169,7 +169,7 @@ func (f *Fs) Link(oldname, newname string) error {
 	}
 	from.n.nlink++
 	f.extraLinks++
-	to.dir.children.set(to.base, from.n)
+	to.dir.children.add(to.base, from.n)
 	to.dir.touch()
 	return nil
 }

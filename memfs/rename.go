@@ -71,14 +71,16 @@ func (f *Fs) rename(oldname, newname string) error {
 	case n.isDir() && from.dir != to.dir && !f.may(n, mayWrite):
 		return syscall.EACCES
 	}
-	from.dir.children.remove(from.base)
+	from.dir.children.remove(from.base, from.seq)
 	if to.n != nil {
 		f.unref(to.n)
 		if to.n.isDir() {
 			to.dir.nlink--
 		}
+		to.dir.children.replace(to.base, to.seq, n)
+	} else {
+		to.dir.children.add(to.base, n)
 	}
-	to.dir.children.set(to.base, n)
 	if n.isDir() {
 		n.parent = to.dir
 		from.dir.nlink--

@@ -78,7 +78,7 @@ func (f *Fs) LinkUnnamed(h afero.File, newname string) error {
 		f.extraLinks++
 	}
 	n.gone.Store(false)
-	to.dir.children.set(to.base, n)
+	to.dir.children.add(to.base, n)
 	to.dir.touch()
 	return nil
 }
