@@ -171,8 +171,9 @@ func BenchmarkGrowth(b *testing.B) {
 // heapBytes is the heap objects' bytes, live or not yet swept: what a
 // memory limit sees.
 func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
+	var s [1]metrics.Sample
+	s[0].Name = "/memory/classes/heap/objects:bytes"
+	metrics.Read(s[:])
 	return s[0].Value.Uint64()
 }
 

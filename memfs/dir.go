@@ -9,12 +9,15 @@ import (
 // Readdir returns the [fs.FileInfo] of the next count entries of the
 // directory (not following symbolic links), as [*os.File.Readdir]: with
 // count > 0 at most count of them, and io.EOF once none are left; with
-// count <= 0 all that remain, and a nil error. The names are listed (in
-// sorted order) at the first call; entries removed since are skipped,
-// entries added since are not seen until Seek(0, io.SeekStart).
+// count <= 0 all that remain, and a nil error. Entries come in the order
+// they were made (not sorted: as on a disk, sort them if you need an
+// order); entries removed since the first call are skipped, entries added
+// since are not seen until Seek(0, io.SeekStart), and a name renamed over
+// keeps its place. Paging copies nothing: a listing costs the same
+// whatever else the directory holds.
 func (h *File) Readdir(count int) ([]fs.FileInfo, error) {
 	var infos []fs.FileInfo
-	err := h.readdir("readdirent", count, func(name string, n *node) {
+	err := h.readdir("readdirent", count, func(c int) { infos = make([]fs.FileInfo, 0, c) }, func(name string, n *node) {
 		infos = append(infos, n.info(name))
 	})
 	return infos, err
@@ -23,7 +26,7 @@ func (h *File) Readdir(count int) ([]fs.FileInfo, error) {
 // Readdirnames is [File.Readdir] giving names only.
 func (h *File) Readdirnames(count int) ([]string, error) {
 	var names []string
-	err := h.readdir("readdirent", count, func(name string, _ *node) {
+	err := h.readdir("readdirent", count, func(c int) { names = make([]string, 0, c) }, func(name string, _ *node) {
 		names = append(names, name)
 	})
 	return names, err
@@ -33,14 +36,17 @@ func (h *File) Readdirnames(count int) ([]string, error) {
 // [*os.File.ReadDir].
 func (h *File) ReadDir(count int) ([]fs.DirEntry, error) {
 	var entries []fs.DirEntry
-	err := h.readdir("readdirent", count, func(name string, n *node) {
+	err := h.readdir("readdirent", count, func(c int) { entries = make([]fs.DirEntry, 0, c) }, func(name string, n *node) {
 		entries = append(entries, fs.FileInfoToDirEntry(n.info(name)))
 	})
 	return entries, err
 }
 
-// readdir calls fn for the next count entries (all if count <= 0).
-func (h *File) readdir(op string, count int, fn func(string, *node)) error {
+// readdir calls fn for the next count entries (all if count <= 0), after
+// calling alloc with at least as many as there will be (so that a page is
+// allocated once, at its size: paging a big directory makes no garbage
+// but the pages).
+func (h *File) readdir(op string, count int, alloc func(int), fn func(string, *node)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
@@ -51,18 +57,16 @@ func (h *File) readdir(op string, count int, fn func(string, *node)) error {
 	}
 	h.fsys.mu.RLock()
 	defer h.fsys.mu.RUnlock()
-	if h.dir == nil {
-		h.dir = sortedNames(h.n)
+	if !h.listing {
+		h.listing, h.dirUpto = true, h.n.children.seq
 	}
-	found := 0
-	for h.dirPos < len(h.dir) && (count <= 0 || found < count) {
-		name := h.dir[h.dirPos]
-		h.dirPos++
-		if c := h.n.children[name]; c != nil {
-			fn(name, c)
-			found++
-		}
+	page := h.n.children.len()
+	if count > 0 && count < page {
+		page = count
 	}
+	alloc(page)
+	var found int
+	found, h.dirAfter = h.n.children.next(h.dirAfter, h.dirUpto, count, fn)
 	if count > 0 && found == 0 {
 		return io.EOF
 	}

@@ -29,11 +29,14 @@ type File struct {
 	name                string
 	read, write, append bool
 
-	mu     sync.Mutex // guards the fields below
-	n      *node      // nil once closed
-	off    int64
-	dirPos int      // next entry of dirSnap to return
-	dir    []string // names of the directory, listed at the first Readdir
+	mu  sync.Mutex // guards the fields below
+	n   *node      // nil once closed
+	off int64
+	// A listing in progress (listing): the entries of the directory up
+	// to dirUpto (its last sequence number at the first Readdir), given
+	// up to dirAfter.
+	listing           bool
+	dirAfter, dirUpto uint64
 }
 
 // Name returns the name the file was opened with.
@@ -52,7 +55,7 @@ func (h *File) Close() error {
 		h.fsys.forget(h.n)
 		h.fsys.mu.Unlock()
 	}
-	h.n, h.dir = nil, nil
+	h.n = nil
 	return nil
 }
 
@@ -222,7 +225,7 @@ func (h *File) Seek(offset int64, whence int) (int64, error) {
 		if pos != 0 {
 			return 0, pathErr("seek", h.name, syscall.EISDIR)
 		}
-		h.dir, h.dirPos = nil, 0
+		h.listing, h.dirAfter, h.dirUpto = false, 0, 0
 	}
 	h.off = pos
 	return pos, nil

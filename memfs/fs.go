@@ -152,7 +152,7 @@ func (f *Fs) initNode(n *node, mode fs.FileMode) {
 	n.mtime = time.Now()
 	n.atime = n.mtime
 	if mode.IsDir() {
-		n.children = map[string]*node{}
+		n.children = newEntries()
 		n.nlink = 2
 	}
 }

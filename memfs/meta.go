@@ -2,7 +2,6 @@ package memfs
 
 import (
 	"io/fs"
-	"slices"
 	"syscall"
 	"time"
 )
@@ -121,7 +120,7 @@ func (f *Fs) SymlinkIfPossible(oldname, newname string) error {
 	}
 	n := f.newNode(fs.ModeSymlink | 0o777)
 	n.target = oldname
-	r.dir.children[r.base] = n
+	r.dir.children.add(r.base, n)
 	r.dir.touch()
 	return nil
 }
@@ -170,17 +169,7 @@ func (f *Fs) Link(oldname, newname string) error {
 	}
 	from.n.nlink++
 	f.extraLinks++
-	to.dir.children[to.base] = from.n
+	to.dir.children.add(to.base, from.n)
 	to.dir.touch()
 	return nil
-}
-
-// sortedNames returns the names in directory n, sorted. f.mu held.
-func sortedNames(n *node) []string {
-	names := make([]string, 0, len(n.children))
-	for name := range n.children {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
 }

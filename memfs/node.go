@@ -18,10 +18,10 @@ type node struct {
 	gone         atomic.Bool  // nlink reached 0: no name will refer to it again
 	mtime, atime time.Time
 
-	data     []byte           // regular file
-	target   string           // symbolic link
-	children map[string]*node // directory
-	parent   *node            // directory: the one directory holding it
+	data     []byte   // regular file
+	target   string   // symbolic link
+	children *entries // directory
+	parent   *node    // directory: the one directory holding it
 }
 
 func (n *node) isDir() bool     { return n.mode&fs.ModeDir != 0 }

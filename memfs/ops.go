@@ -89,7 +89,7 @@ func (f *Fs) openFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		})
 		n, h = &both.n, &both.h
 		f.initNode(n, f.createMode(perm))
-		r.dir.children[r.base] = n
+		r.dir.children.add(r.base, n)
 		r.dir.mtime = n.mtime
 	} else {
 		var want fs.FileMode
@@ -152,7 +152,7 @@ func (f *Fs) Mkdir(name string, perm fs.FileMode) error {
 	if f.isRestricted(d) {
 		f.restricted++
 	}
-	r.dir.children[r.base] = d
+	r.dir.children.add(r.base, d)
 	r.dir.nlink++
 	r.dir.mtime = d.mtime
 	return nil
@@ -229,14 +229,14 @@ func (f *Fs) unlink(r resolved) error {
 			return syscall.ENOTEMPTY
 		case !f.may(r.dir, mayWrite|mayExec):
 			return syscall.EACCES
-		case len(n.children) > 0:
+		case n.children.len() > 0:
 			return syscall.ENOTEMPTY
 		}
 		r.dir.nlink--
 	} else if !f.may(r.dir, mayWrite|mayExec) {
 		return syscall.EACCES
 	}
-	delete(r.dir.children, r.base)
+	r.dir.children.remove(r.base, r.seq)
 	f.unref(n)
 	r.dir.touch()
 	return nil
@@ -284,13 +284,14 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		// unlinkat, openat and rmdir all fail to look base up.
 		return pathErr("openfdat", name, syscall.EACCES)
 	}
-	n := parent.children[base]
+	s := parent.children.get(base)
+	n := s.n
 	if n == nil {
 		return nil
 	}
 	canUnlink := f.may(parent, mayWrite|mayExec)
 	if !n.isDir() && canUnlink {
-		f.detach(parent, base, n)
+		f.detach(parent, base, s)
 		return nil
 	}
 	// Fast path: the whole subtree may go at once. It is walked only to
@@ -301,7 +302,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		if f.restricted > 0 || f.extraLinks > 0 || f.opens.Load() > 0 {
 			f.release(n)
 		}
-		f.detach(parent, base, n)
+		f.detach(parent, base, s)
 		return nil
 	}
 	uErr := syscall.EISDIR
@@ -315,13 +316,13 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	if !f.may(n, mayRead) {
 		recurseErr = pathErr("openfdat", name, syscall.EACCES)
 	} else {
-		for _, c := range sortedNames(n) {
+		for _, c := range n.children.sorted() {
 			if err := f.removeFrom(n, c, name+"/"+c); err != nil && recurseErr == nil {
 				recurseErr = err
 			}
 		}
 	}
-	err := f.unlink(resolved{dir: parent, base: base, n: n})
+	err := f.unlink(resolved{dir: parent, base: base, n: n, seq: s.seq})
 	switch {
 	case err == nil:
 		return nil
@@ -331,9 +332,10 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	return pathErr("unlinkat", name, err)
 }
 
-// detach removes the entry base, node n, from parent. f.mu held.
-func (f *Fs) detach(parent *node, base string, n *node) {
-	delete(parent.children, base)
+// detach removes the entry base, which holds s, from parent. f.mu held.
+func (f *Fs) detach(parent *node, base string, s slot) {
+	n := s.n
+	parent.children.remove(base, s.seq)
 	f.unref(n)
 	if n.isDir() {
 		parent.nlink--
@@ -380,21 +382,22 @@ func (f *Fs) removable(n *node) bool {
 	if !n.isDir() {
 		return true
 	}
-	if len(n.children) > 0 && !f.may(n, mayRead|mayWrite|mayExec) {
+	if n.children.len() > 0 && !f.may(n, mayRead|mayWrite|mayExec) {
 		return false
 	}
-	for _, c := range n.children {
-		if !f.removable(c) {
-			return false
-		}
-	}
-	return true
+	ok := true
+	n.children.all(func(_ string, c *node) bool {
+		ok = f.removable(c)
+		return ok
+	})
+	return ok
 }
 
 // release drops the links the files below directory n hold. f.mu held.
 func (f *Fs) release(n *node) {
-	for _, c := range n.children {
+	n.children.all(func(_ string, c *node) bool {
 		f.unref(c)
 		f.release(c)
-	}
+		return true
+	})
 }

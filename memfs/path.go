@@ -21,7 +21,8 @@ type resolved struct {
 	dir   *node
 	base  string
 	n     *node
-	slash bool // the name ended with a slash
+	seq   uint64 // n's place in dir's order (see entries)
+	slash bool   // the name ended with a slash
 }
 
 // How resolve treats a symbolic link as the last component.
@@ -66,13 +67,15 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 			return resolved{}, syscall.ENAMETOOLONG
 		}
 		var child *node
+		var seq uint64
 		switch comp {
 		case ".":
 			child = cur
 		case "..":
 			child = cur.parent
 		default:
-			child = cur.children[comp]
+			s := cur.children.get(comp)
+			child, seq = s.n, s.seq
 		}
 		if last {
 			// more is set when a slash followed the component.
@@ -90,7 +93,7 @@ func (f *Fs) resolve(name string, mode int) (resolved, error) {
 			if child != nil && trailing && !child.isDir() && mode != neverFollow {
 				return resolved{}, syscall.ENOTDIR
 			}
-			return resolved{dir: cur, base: comp, n: child, slash: trailing}, nil
+			return resolved{dir: cur, base: comp, n: child, seq: seq, slash: trailing}, nil
 		}
 		switch {
 		case child == nil:

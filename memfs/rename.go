@@ -74,19 +74,21 @@ func (f *Fs) rename(oldname, newname string) error {
 		return syscall.ENOTDIR
 	case to.n != nil && !n.isDir() && to.n.isDir():
 		return syscall.EISDIR
-	case to.n != nil && len(to.n.children) > 0:
+	case to.n != nil && to.n.children.len() > 0:
 		return syscall.ENOTEMPTY
 	case n.isDir() && from.dir != to.dir && !f.may(n, mayWrite):
 		return syscall.EACCES
 	}
-	delete(from.dir.children, from.base)
+	from.dir.children.remove(from.base, from.seq)
 	if to.n != nil {
 		f.unref(to.n)
 		if to.n.isDir() {
 			to.dir.nlink--
 		}
+		to.dir.children.replace(to.base, to.seq, n)
+	} else {
+		to.dir.children.add(to.base, n)
 	}
-	to.dir.children[to.base] = n
 	if n.isDir() {
 		n.parent = to.dir
 		from.dir.nlink--

@@ -86,7 +86,7 @@ func (f *Fs) LinkUnnamed(h afero.File, newname string) error {
 		f.extraLinks++
 	}
 	n.gone.Store(false)
-	to.dir.children[to.base] = n
+	to.dir.children.add(to.base, n)
 	to.dir.touch()
 	return nil
 }
