@@ -163,7 +163,7 @@ func (h *File) writeAt(p []byte, off int64, atEnd bool) (int, error) {
 	}
 	h.fsys.resizeFor(n, max(end, int64(len(n.data))), off)
 	copy(n.data[off:], p)
-	n.touch()
+	h.fsys.touch(n)
 	return len(p), nil
 }
 
@@ -271,6 +271,6 @@ func (h *File) Truncate(size int64) error {
 	h.fsys.mu.Lock()
 	defer h.fsys.mu.Unlock()
 	h.fsys.resize(h.n, size)
-	h.n.touch()
+	h.fsys.touch(h.n)
 	return nil
 }

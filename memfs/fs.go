@@ -42,7 +42,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/spf13/afero"
 )
@@ -72,6 +71,7 @@ type Fs struct {
 	root    *node
 	nextIno uint64
 	bufs    buffers
+	clock   clock // the times files are stamped with; guarded by mu
 	// What RemoveAll must walk a subtree for, counted so that it need
 	// not when there is none: directories the user may not read, write
 	// and search (restricted), links beyond the first of files
@@ -149,7 +149,7 @@ func (f *Fs) newNode(mode fs.FileMode) *node {
 func (f *Fs) initNode(n *node, mode fs.FileMode) {
 	f.nextIno++
 	n.mode, n.uid, n.gid, n.ino, n.nlink = mode, f.opts.UID, f.opts.GID, f.nextIno, 1
-	n.mtime = time.Now()
+	n.mtime = f.clock.now()
 	n.atime = n.mtime
 	if mode.IsDir() {
 		n.children = newEntries()

@@ -121,7 +121,7 @@ func (f *Fs) SymlinkIfPossible(oldname, newname string) error {
 	n := f.newNode(fs.ModeSymlink | 0o777)
 	n.target = oldname
 	r.dir.children.add(r.base, n)
-	r.dir.touch()
+	f.touch(r.dir)
 	return nil
 }
 
@@ -170,6 +170,6 @@ func (f *Fs) Link(oldname, newname string) error {
 	from.n.nlink++
 	f.extraLinks++
 	to.dir.children.add(to.base, from.n)
-	to.dir.touch()
+	f.touch(to.dir)
 	return nil
 }

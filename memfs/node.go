@@ -38,9 +38,6 @@ func (n *node) size() int64 {
 	return int64(len(n.data))
 }
 
-// touch sets the modification time to now.
-func (n *node) touch() { n.mtime = time.Now() }
-
 // info returns a snapshot of n's metadata under the name base. f.mu held.
 func (n *node) info(base string) *fileInfo {
 	return &fileInfo{infoCore: n.core(base), sys: n.sysStat()}

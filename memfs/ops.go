@@ -109,7 +109,7 @@ func (f *Fs) openFile(name string, flag int, perm fs.FileMode) (afero.File, erro
 		}
 		if trunc && n.isRegular() {
 			f.resize(n, 0)
-			n.touch()
+			f.touch(n)
 		}
 	}
 	n.opens.Add(1)
@@ -238,7 +238,7 @@ func (f *Fs) unlink(r resolved) error {
 	}
 	r.dir.children.remove(r.base, r.seq)
 	f.unref(n)
-	r.dir.touch()
+	f.touch(r.dir)
 	return nil
 }
 
@@ -340,7 +340,7 @@ func (f *Fs) detach(parent *node, base string, s slot) {
 	if n.isDir() {
 		parent.nlink--
 	}
-	parent.touch()
+	f.touch(parent)
 }
 
 // endsWithDot reports whether the final component of path is ".".

@@ -94,7 +94,7 @@ func (f *Fs) rename(oldname, newname string) error {
 		from.dir.nlink--
 		to.dir.nlink++
 	}
-	from.dir.touch()
+	f.touch(from.dir)
 	to.dir.mtime = from.dir.mtime
 	return nil
 }

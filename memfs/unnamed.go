@@ -87,7 +87,7 @@ func (f *Fs) LinkUnnamed(h afero.File, newname string) error {
 	}
 	n.gone.Store(false)
 	to.dir.children.add(to.base, n)
-	to.dir.touch()
+	f.touch(to.dir)
 	return nil
 }
 
