@@ -29,13 +29,13 @@ type File struct {
 	name                string
 	read, write, append bool
 
-	mu  sync.Mutex // guards the fields below
-	n   *node      // nil once closed
-	off int64
+	mu sync.Mutex // guards the fields below
 	// A listing in progress (listing): the entries of the directory up
 	// to dirUpto (its last sequence number at the first Readdir), given
-	// up to dirAfter.
+	// up to dirAfter. (listing sits beside mu, where the struct has room.)
 	listing           bool
+	n                 *node // nil once closed
+	off               int64
 	dirAfter, dirUpto uint64
 }
 
