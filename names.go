@@ -38,11 +38,12 @@ const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 // system, differs per thread and holds no state of this package.
 func appendRandom(b []byte) []byte {
 	r := rand.Uint64()
-	for range randLen {
-		b = append(b, randAlphabet[r&31])
+	var d [randLen]byte
+	for i := range d {
+		d[i] = randAlphabet[r&31]
 		r >>= 5
 	}
-	return b
+	return append(b, d[:]...)
 }
 
 var (
