@@ -22,15 +22,20 @@ import (
 // costs an Lstat per element; a link swapped in between the check and the
 // use can still lead out. Only [RootFs] closes that race.
 func checkInside(fsys afero.Fs, op, name string, followLast bool) error {
-	return probe(fsys).checkInside(op, name, followLast)
+	b := probe(fsys)
+	return b.checkInside(op, name, followLast)
 }
 
-// checkInside is [checkInside] for a backend already probed.
-func (b backend) checkInside(op, name string, followLast bool) error {
-	bp := b.base
-	if bp == nil {
+// checkInside is [checkInside] for a backend already probed: nothing to
+// do (and inlined) but on a BasePathFs.
+func (b *backend) checkInside(op, name string, followLast bool) error {
+	if b.base == nil {
 		return nil
 	}
+	return checkInsideBase(b.base, op, name, followLast)
+}
+
+func checkInsideBase(bp *afero.BasePathFs, op, name string, followLast bool) error {
 	if err := insideBase(bp, name, followLast); err != nil {
 		if errors.Is(err, ErrEscapes) {
 			return &fs.PathError{Op: op, Path: name, Err: ErrEscapes}
