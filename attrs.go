@@ -103,10 +103,15 @@ func (r *replacer) applyAttrs(t *tempFile) error {
 	return nil
 }
 
-// ownerOf reads the numeric owner from fi.Sys(): the Uid and Gid fields of
-// a syscall.Stat_t on Unix hosts, the UID and GID of an SFTP FileStat.
+// ownerOf reads the numeric owner from fi's [FileOwner] method, else from
+// fi.Sys(): the Uid and Gid fields of a syscall.Stat_t on Unix hosts, the
+// UID and GID of an SFTP FileStat.
 // Backends without owners (MemMapFs, Windows) give one that is not ok.
 func ownerOf(fi fs.FileInfo) owner {
+	if o, ok := fi.(FileOwner); ok {
+		uid, gid := o.Owner()
+		return owner{uid: uid, gid: gid, ok: true}
+	}
 	sys := fi.Sys()
 	if o, ok := statOwner(sys); ok {
 		return o

@@ -168,3 +168,13 @@ type StaleSweeper interface {
 type TempRecorder interface {
 	RecordTemp(name string)
 }
+
+// FileOwner is an optional interface for the [fs.FileInfo] of an Fs that
+// keeps numeric owners: Owner returns the owner and group that its Sys
+// value holds, without making that value (which may cost the Fs an
+// allocation). tempfs reads an owner through it where the FileInfo has
+// it, through Sys otherwise (a *syscall.Stat_t, an SFTP FileStat). memfs's
+// FileInfo implements it.
+type FileOwner interface {
+	Owner() (uid, gid int)
+}

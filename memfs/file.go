@@ -240,7 +240,7 @@ func (h *File) Stat() (fs.FileInfo, error) {
 	}
 	h.fsys.mu.RLock()
 	defer h.fsys.mu.RUnlock()
-	return h.n.stat(baseName(h.name)), nil
+	return h.n.info(baseName(h.name)), nil
 }
 
 // Sync returns nil (fs.ErrClosed after Close): memory keeps nothing across

@@ -8,7 +8,10 @@ import (
 
 // Stat returns the [fs.FileInfo] of name, following symbolic links, as
 // [os.Stat]. Its Sys is a *syscall.Stat_t (link count, owner, inode) on
-// Linux, macOS and the BSDs, a *[Stat] elsewhere.
+// Linux, macOS and the BSDs, a *[Stat] elsewhere, made when asked for; its
+// Owner() (uid, gid int) reports the owner Sys holds without making it
+// (tempfs's FileOwner). So do the FileInfos of Lstat, File.Stat and
+// Readdir.
 func (f *Fs) Stat(name string) (fs.FileInfo, error) {
 	return f.stat("stat", name, follow)
 }
@@ -27,7 +30,7 @@ func (f *Fs) stat(op, name string, mode int) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, pathErr(op, name, err)
 	}
-	return r.n.stat(baseName(name)), nil
+	return r.n.info(baseName(name)), nil
 }
 
 // Chmod sets the permission, setuid, setgid and sticky bits of name

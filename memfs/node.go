@@ -38,65 +38,41 @@ func (n *node) size() int64 {
 	return int64(len(n.data))
 }
 
-// info returns a snapshot of n's metadata under the name base. f.mu held.
+// info returns a snapshot of n's metadata under the name base, as Stat,
+// Lstat and Readdir report it. f.mu held.
 func (n *node) info(base string) *fileInfo {
-	return &fileInfo{infoCore: n.core(base), sys: n.sysStat()}
+	return &fileInfo{name: base, size: n.size(), mode: n.mode, mtime: n.mtime, atime: n.atime,
+		ino: n.ino, nlink: n.nlink, uid: n.uid, gid: n.gid}
 }
 
-// stat returns, as Stat and Lstat do, a snapshot of n's metadata under
-// the name base whose Sys value is held in it (one allocation, as os holds
-// its syscall.Stat_t in its FileInfo). f.mu held.
-func (n *node) stat(base string) *statInfo {
-	si := &statInfo{infoCore: n.core(base)}
-	n.sysStat().fill(&si.st)
-	return si
-}
-
-func (n *node) core(base string) infoCore {
-	return infoCore{name: base, size: n.size(), mode: n.mode, mtime: n.mtime}
-}
-
-func (n *node) sysStat() sysStat {
-	return sysStat{ino: n.ino, nlink: n.nlink, uid: n.uid, gid: n.gid, mode: n.mode,
-		size: n.size(), atime: n.atime, mtime: n.mtime}
-}
-
-// infoCore is what every [fs.FileInfo] of a node holds.
-type infoCore struct {
-	name  string
-	size  int64
-	mode  fs.FileMode
-	mtime time.Time
-}
-
-func (fi *infoCore) Name() string       { return fi.name }
-func (fi *infoCore) Size() int64        { return fi.size }
-func (fi *infoCore) Mode() fs.FileMode  { return fi.mode }
-func (fi *infoCore) ModTime() time.Time { return fi.mtime }
-func (fi *infoCore) IsDir() bool        { return fi.mode.IsDir() }
-
-// fileInfo is the [fs.FileInfo] of a node at some moment, as Readdir
-// lists it: its Sys value is made when asked for.
+// fileInfo is the [fs.FileInfo] of a node at some moment.
 type fileInfo struct {
-	infoCore
-	sys sysStat
+	name         string
+	size         int64
+	mode         fs.FileMode
+	mtime, atime time.Time
+	ino          uint64
+	nlink        int
+	uid, gid     int
 }
+
+func (fi *fileInfo) Name() string       { return fi.name }
+func (fi *fileInfo) Size() int64        { return fi.size }
+func (fi *fileInfo) Mode() fs.FileMode  { return fi.mode }
+func (fi *fileInfo) ModTime() time.Time { return fi.mtime }
+func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
 
 // Sys returns what os returns on the platform: a *syscall.Stat_t with the
 // inode number, link count, owner, mode and size on Linux, macOS and the
-// BSDs; a *[Stat] elsewhere.
-func (fi *fileInfo) Sys() any { return fi.sys.export() }
-
-// statInfo is the [fs.FileInfo] of Stat, Lstat and File.Stat: its Sys
-// value is made with it, and Sys returns the same pointer every time, as
-// os's does.
-type statInfo struct {
-	infoCore
-	st sysValue
+// BSDs; a *[Stat] elsewhere. It is made when asked for.
+func (fi *fileInfo) Sys() any {
+	return sysStat{ino: fi.ino, nlink: fi.nlink, uid: fi.uid, gid: fi.gid, mode: fi.mode,
+		size: fi.size, atime: fi.atime, mtime: fi.mtime}.export()
 }
 
-// Sys is [fileInfo.Sys].
-func (si *statInfo) Sys() any { return &si.st }
+// Owner returns the owner and group that Sys reports, without making the
+// Sys value (tempfs's FileOwner).
+func (fi *fileInfo) Owner() (uid, gid int) { return sysOwner(fi.uid, fi.gid) }
 
 // sysStat holds what Sys reports.
 type sysStat struct {

@@ -7,23 +7,16 @@ import (
 	"syscall"
 )
 
-// sysValue is what Sys points to: a syscall.Stat_t, as os gives on this
-// platform.
-type sysValue = syscall.Stat_t
-
 // export returns a *syscall.Stat_t, as os does on this platform.
 func (s sysStat) export() any {
-	st := new(sysValue)
-	s.fill(st)
+	st := &syscall.Stat_t{Ino: s.ino, Uid: uint32(s.uid), Gid: uint32(s.gid), Size: s.size}
+	setInt(&st.Nlink, int64(s.nlink))
+	setInt(&st.Mode, int64(unixMode(s.mode)))
 	return st
 }
 
-// fill sets st to s.
-func (s sysStat) fill(st *sysValue) {
-	*st = syscall.Stat_t{Ino: s.ino, Uid: uint32(s.uid), Gid: uint32(s.gid), Size: s.size}
-	setInt(&st.Nlink, int64(s.nlink))
-	setInt(&st.Mode, int64(unixMode(s.mode)))
-}
+// sysOwner is the owner and group as export reports them.
+func sysOwner(uid, gid int) (int, int) { return int(uint32(uid)), int(uint32(gid)) }
 
 func setInt[T ~int16 | ~int32 | ~int64 | ~uint16 | ~uint32 | ~uint64](p *T, v int64) { *p = T(v) }
 
