@@ -25,19 +25,19 @@ type replacer struct {
 	target string // where the move goes (name, or the end of its links)
 	tdir   string // filepath.Dir(target), once known (targetDir)
 	cfg    config
-	// mode is set exactly on the temp file before it is synced, if setMode.
-	mode    fs.FileMode
-	setMode bool
-	owner   owner // the replaced target's owner, for the temp file
-	exists  bool  // the target existed when prepared (unnamed.go: link or rename)
-	asIs    bool  // move the file as it is (Persist): no mode, no owner
-	// existing is the replaced target's permission bits, if it was a
-	// regular file (hasExisting).
-	existing    fs.FileMode
-	hasExisting bool
+	owner  owner // the replaced target's owner, for the temp file
 	// created lists the parents that CreateParents made, outermost first,
 	// for the undo of a failed write.
 	created []string
+	// mode is set exactly on the temp file before it is synced, if setMode.
+	mode fs.FileMode
+	// existing is the replaced target's permission bits, if it was a
+	// regular file (hasExisting).
+	existing    fs.FileMode
+	setMode     bool
+	hasExisting bool
+	exists      bool // the target existed when prepared (unnamed.go: link or rename)
+	asIs        bool // move the file as it is (Persist): no mode, no owner
 }
 
 // tempFile is the temp file of one replacement.

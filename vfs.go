@@ -97,6 +97,12 @@ func TempDir(fsys afero.Fs) (string, error) {
 // never changes an outcome.
 type backend struct {
 	fsys afero.Fs
+	// base: a BasePathFs, whose names tempfs walks itself (basepath.go).
+	base *afero.BasePathFs
+	// replacer: writes go through the Fs's own atomic replace.
+	replacer AtomicReplacer
+	// unnamed: the Fs makes files with no name (unnamed.go).
+	unnamed UnnamedCreator
 	// host: names are host paths (OsFs).
 	host bool
 	// strict: the Fs keeps the POSIX creation rules (see [StrictFs]), so
@@ -105,17 +111,11 @@ type backend struct {
 	// mkdirExcl: Mkdir fails with fs.ErrExist for an existing name,
 	// atomically, so MkdirTemp need not look first.
 	mkdirExcl bool
-	// base: a BasePathFs, whose names tempfs walks itself (basepath.go).
-	base *afero.BasePathFs
 	// confined: names cannot leave a root; absolute link targets and ".."
 	// above the root are refused ([RootFs]).
 	confined bool
 	// noDirSync: syncing a directory is a no-op (MemMapFs, Windows).
 	noDirSync bool
-	// replacer: writes go through the Fs's own atomic replace.
-	replacer AtomicReplacer
-	// unnamed: the Fs makes files with no name (unnamed.go).
-	unnamed UnnamedCreator
 	// osFiles: its files are the host's, which outlive their name.
 	osFiles bool
 }
