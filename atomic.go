@@ -142,8 +142,8 @@ var errNilReader = fmt.Errorf("nil io.Reader: %w", fs.ErrInvalid)
 // tempfs.WriteFile takes the arguments of [afero.WriteFile], which is not
 // atomic: it truncates name and writes in place.
 func WriteFile(fsys afero.Fs, name string, data []byte, perm fs.FileMode, opts ...Option) error {
-	p, err := newPending(fsys, "writefile", name, perm, opts)
-	if err != nil {
+	var p PendingFile
+	if err := p.init(fsys, "writefile", name, perm, opts); err != nil {
 		return err
 	}
 	if _, err := p.writer().Write(data); err != nil {
@@ -160,8 +160,8 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 	if r == nil {
 		return &fs.PathError{Op: "writereader", Path: name, Err: errNilReader}
 	}
-	p, err := newPending(fsys, "writereader", name, perm, opts)
-	if err != nil {
+	var p PendingFile
+	if err := p.init(fsys, "writereader", name, perm, opts); err != nil {
 		return err
 	}
 	defer p.discardOnPanic()
@@ -179,8 +179,7 @@ func WriteReader(fsys afero.Fs, name string, r io.Reader, perm fs.FileMode, opts
 // A PendingFile is not safe for concurrent use.
 type PendingFile struct {
 	r    replacer
-	t    *tempFile // the temp file (&tf); nil where the Fs replaces itself
-	tf   tempFile
+	tf   tempFile    // the temp file; zero where the Fs replaces itself
 	obj  Replacement // the Fs's own replacement, if it is an AtomicReplacer
 	done bool        // committed or cleaned up
 	werr error       // the first failed write
@@ -202,6 +201,17 @@ func NewPendingFile(fsys afero.Fs, name string, opts ...Option) (*PendingFile, e
 }
 
 func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) (*PendingFile, error) {
+	p := new(PendingFile)
+	if err := p.init(fsys, op, name, perm, opts); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// init makes p the pending write of name: the checks, then the temp file
+// (or the Fs's own replacement). WriteFile calls it on a PendingFile of
+// its own, which need not live on the heap.
+func (p *PendingFile) init(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option) error {
 	b := probe(fsys)
 	// On the host, a relative name is resolved once, here, so that a chdir
 	// before Commit or Cleanup cannot leave the temp file behind.
@@ -209,15 +219,13 @@ func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option)
 	if b.host && checkTarget(name) == nil {
 		target = hostAbs(fsys, name)
 	}
-	p := &PendingFile{r: replacer{b: b, op: op, name: name, target: target}}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&p.r.cfg)
-		}
+	p.r = replacer{b: b, op: op, name: name, target: target}
+	if len(opts) > 0 {
+		p.r.cfg = applyOptions(opts)
 	}
 	noClobber := p.r.cfg.noClobber
 	if err := p.r.prepare(noClobber); err != nil {
-		return nil, err
+		return err
 	}
 	if rep := p.r.b.replacer; rep != nil {
 		if p.r.cfg.perm != nil {
@@ -225,16 +233,34 @@ func newPending(fsys afero.Fs, op, name string, perm fs.FileMode, opts []Option)
 		}
 		obj, err := rep.Replace(p.r.target, perm.Perm(), noClobber)
 		if err != nil {
-			return nil, p.r.errorf("", err)
+			return p.r.errorf("", err)
 		}
 		p.obj = obj
-		return p, nil
+		return nil
 	}
 	if err := p.r.createTemp(perm, &p.tf); err != nil {
-		return nil, err
+		return err
 	}
-	p.t = &p.tf
-	return p, nil
+	return nil
+}
+
+// applyOptions returns the config opts make (nil options are skipped).
+func applyOptions(opts []Option) config {
+	var c config
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	return c
+}
+
+// temp returns the temp file, nil where the Fs replaces itself.
+func (p *PendingFile) temp() *tempFile {
+	if p.tf.f == nil {
+		return nil
+	}
+	return &p.tf
 }
 
 // writer is where the content goes.
@@ -242,7 +268,7 @@ func (p *PendingFile) writer() io.Writer {
 	if p.obj != nil {
 		return p.obj
 	}
-	return p.t.f
+	return p.tf.f
 }
 
 // Write writes b to the temp file. After a failed write, Commit refuses
@@ -281,7 +307,7 @@ func (p *PendingFile) ReadFrom(r io.Reader) (int64, error) {
 // usable fails a call on a committed, cleaned-up or zero PendingFile.
 func (p *PendingFile) usable(op string) error {
 	switch {
-	case p == nil || (p.t == nil && p.obj == nil):
+	case p == nil || (p.tf.f == nil && p.obj == nil):
 		return &fs.PathError{Op: op, Err: fs.ErrInvalid}
 	case p.done:
 		return &fs.PathError{Op: op, Path: p.r.name, Err: fs.ErrClosed}
@@ -375,7 +401,7 @@ func (p *PendingFile) Commit() error {
 		p.done = true
 		return nil
 	}
-	moved, err := p.r.commit(p.t, p.r.cfg.noClobber)
+	moved, err := p.r.commit(p.temp(), p.r.cfg.noClobber)
 	if err != nil && !moved {
 		return p.fail(err)
 	}
@@ -387,7 +413,7 @@ func (p *PendingFile) Commit() error {
 // it, while empty), unless Commit succeeded, when it does nothing. It is
 // safe to call more than once.
 func (p *PendingFile) Cleanup() error {
-	if p == nil || (p.t == nil && p.obj == nil) {
+	if p == nil || (p.tf.f == nil && p.obj == nil) {
 		return &fs.PathError{Op: "cleanup", Err: fs.ErrInvalid}
 	}
 	if err := p.discard(); err != nil {
@@ -405,7 +431,7 @@ func (p *PendingFile) discard() error {
 	if p.obj != nil {
 		return p.obj.Abort()
 	}
-	return p.r.discard(p.t)
+	return p.r.discard(p.temp())
 }
 
 // discardOnPanic removes the temp file if the reader panicked (deferred:
