@@ -209,6 +209,9 @@ func checkTarget(name string) error {
 	if len(name) >= maxPathLen {
 		return errNameElemTooLong
 	}
+	if len(name) <= maxNameLen {
+		return nil // no element can be longer than the whole name
+	}
 	for elem := range strings.SplitSeq(filepath.ToSlash(name), "/") {
 		if len(elem) > maxNameLen {
 			return errNameElemTooLong
