@@ -1,0 +1,5 @@
+//go:build !race
+
+package tempfs_test
+
+const raceEnabled = false
