@@ -1,10 +1,12 @@
 package memfs
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
@@ -37,6 +39,39 @@ func TestEntriesCompacted(t *testing.T) {
 	e.next(0, e.seq, 0, func(name string, _ *node) { got = append(got, name) })
 	assert.Equal(t, "f"+strconv.Itoa(total-left), got[0])
 	assert.Equal(t, "f"+strconv.Itoa(total-left+1), got[len(got)-1])
+}
+
+// heapInUse is the bytes of live heap objects after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestEntriesFreeMemory checks that a directory that once held many names
+// gives their memory back once they are removed (issue 13: memory freed
+// when files are removed), the index of names as well as the order: a
+// spool directory that once held 100,000 names must not keep megabytes
+// for ever.
+func TestEntriesFreeMemory(t *testing.T) {
+	const total = 100_000
+	n := new(node)
+	base := heapInUse()
+	e := newEntries()
+	for i := range total {
+		e.set("f"+strconv.Itoa(i), n)
+	}
+	full := heapInUse()
+	for i := range total {
+		e.remove("f" + strconv.Itoa(i))
+	}
+	after := heapInUse()
+	require.Equal(t, 0, e.len())
+	require.Greater(t, full, base+total*16, "the full directory holds its names")
+	assert.Less(t, int64(after)-int64(base), int64(64<<10),
+		"bytes a directory keeps after its %d names are removed (it held %d)", total, full-base)
+	runtime.KeepAlive(e)
 }
 
 // checkEntries checks e's invariants: the order is by strictly rising
