@@ -15,6 +15,7 @@ type entries struct {
 	m     map[string]slot
 	order []ordered // by seq; a name removed since stays until compacted
 	dead  int       // how many of order are no longer in m
+	peak  int       // the most names m has held since it was made
 	seq   uint64    // the last sequence number given
 }
 
@@ -61,10 +62,13 @@ func (e *entries) set(name string, n *node) {
 	e.seq++
 	e.m[name] = slot{n: n, seq: e.seq}
 	e.order = append(e.order, ordered{name: name, seq: e.seq})
+	e.peak = max(e.peak, len(e.m))
 }
 
 // remove removes name. Once more than half of the order is removed names,
-// the order is compacted (so its cost is amortised over the removals).
+// the order is compacted (so its cost is amortised over the removals), and
+// once the directory holds much less than it held, its memory is given
+// back.
 func (e *entries) remove(name string) {
 	if _, ok := e.m[name]; !ok {
 		return
@@ -75,6 +79,16 @@ func (e *entries) remove(name string) {
 		e.order = slices.DeleteFunc(e.order, func(o ordered) bool { return !e.live(o) })
 		if cap(e.order) > 2*len(e.order)+16 {
 			e.order = slices.Clone(e.order) // free what a big directory held
+		}
+		if e.peak > 1024 && len(e.m) < e.peak/8 {
+			// A Go map never shrinks: copy it once the directory holds
+			// an eighth of what it once did (the copy costs less than
+			// the removals since the last one).
+			m := make(map[string]slot, len(e.m))
+			for name, s := range e.m {
+				m[name] = s
+			}
+			e.m, e.peak = m, len(m)
 		}
 		e.dead = 0
 	}
