@@ -55,6 +55,9 @@ func heapInUse() uint64 {
 // spool directory that once held 100,000 names must not keep megabytes
 // for ever.
 func TestEntriesFreeMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap: skipped under -short")
+	}
 	const total = 100_000
 	n := new(node)
 	base := heapInUse()
