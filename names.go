@@ -225,8 +225,17 @@ func checkTarget(name string) error {
 // ".<base>.tempfs-<13 letters or digits>.tmp". [Sweep] removes such files;
 // a file watcher can use it to ignore writes in progress.
 func IsTempName(name string) bool {
+	// The first byte and the length reject other names at once: Sweep
+	// asks this of every name in a directory.
+	const minLen = 1 + 1 + len(tempMarker) + randLen + len(tempSuffix)
+	return len(name) >= minLen && name[0] == '.' && isTempName(name)
+}
+
+// isTempName is IsTempName for a name of at least its length starting
+// with a dot.
+func isTempName(name string) bool {
 	rest, ok := strings.CutSuffix(name, tempSuffix)
-	if !ok || len(rest) < 1+1+len(tempMarker)+randLen || name[0] != '.' {
+	if !ok {
 		return false
 	}
 	random := rest[len(rest)-randLen:]

@@ -13,10 +13,15 @@ func (f *Fs) unref(n *node) {
 		if f.isRestricted(n) {
 			f.restricted--
 		}
-	} else if n.nlink > 1 {
-		f.extraLinks--
+		// A directory has one name: once it goes, the directory is dead
+		// (rmdir(2) leaves it no link; Readdir on a handle fails).
+		n.nlink = 0
+	} else {
+		if n.nlink > 1 {
+			f.extraLinks--
+		}
+		n.nlink--
 	}
-	n.nlink--
 	f.forget(n)
 }
 

@@ -276,12 +276,13 @@ func TestDifferentialOs(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		seq++
 		// Both sides work in a directory w at the same depth under
-		// directories that hold nothing else (memfs: /m1/m2/m3/<seq>/w; disk:
-		// <base>/m1/m2/m3/<seq>/w, each sequence's dir removed after it), so
-		// that links climbing with ".." see the same tree on both sides up
-		// to five levels above w (memfs's root is its own parent; the
-		// disk's base is not).
-		nest := filepath.Join("m1", "m2", "m3", fmt.Sprint(seq))
+		// directories that hold nothing else (memfs: /m1/…/m7/<seq>/w;
+		// disk: <base>/m1/…/m7/<seq>/w, each sequence's dir removed after
+		// it), so that links climbing with ".." see the same tree on both
+		// sides up to nine levels above w (memfs's root is its own
+		// parent; the disk's base is not). Chains of links "..", "../a"
+		// made through other links climb a level per link.
+		nest := filepath.Join("m1", "m2", "m3", "m4", "m5", "m6", "m7", fmt.Sprint(seq))
 		dir := filepath.Join(base, nest)
 		require.NoError(rt, os.MkdirAll(dir, 0o755))
 		require.NoError(rt, os.Chmod(dir, 0o755))

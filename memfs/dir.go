@@ -14,9 +14,11 @@ import (
 // order); entries removed since the first call are skipped, entries added
 // since are not seen until Seek(0, io.SeekStart), and a name renamed over
 // keeps its place. Paging copies nothing: a listing costs the same
-// whatever else the directory holds.
+// whatever else the directory holds. A directory removed since it was
+// opened fails with syscall.ENOENT, as on Linux. The slice is never nil,
+// even with an error, as os's.
 func (h *File) Readdir(count int) ([]fs.FileInfo, error) {
-	var infos []fs.FileInfo
+	infos := []fs.FileInfo{} // as os: never nil, even with an error
 	err := h.readdir("readdirent", count, func(c int) { infos = make([]fs.FileInfo, 0, c) }, func(name string, n *node) {
 		infos = append(infos, n.info(name))
 	})
@@ -25,7 +27,7 @@ func (h *File) Readdir(count int) ([]fs.FileInfo, error) {
 
 // Readdirnames is [File.Readdir] giving names only.
 func (h *File) Readdirnames(count int) ([]string, error) {
-	var names []string
+	names := []string{} // as os: never nil, even with an error
 	err := h.readdir("readdirent", count, func(c int) { names = make([]string, 0, c) }, func(name string, _ *node) {
 		names = append(names, name)
 	})
@@ -35,7 +37,7 @@ func (h *File) Readdirnames(count int) ([]string, error) {
 // ReadDir is [File.Readdir] giving [fs.DirEntry] values, as
 // [*os.File.ReadDir].
 func (h *File) ReadDir(count int) ([]fs.DirEntry, error) {
-	var entries []fs.DirEntry
+	entries := []fs.DirEntry{} // as os: never nil, even with an error
 	err := h.readdir("readdirent", count, func(c int) { entries = make([]fs.DirEntry, 0, c) }, func(name string, n *node) {
 		entries = append(entries, fs.FileInfoToDirEntry(n.info(name)))
 	})
@@ -57,6 +59,10 @@ func (h *File) readdir(op string, count int, alloc func(int), fn func(string, *n
 	}
 	h.fsys.mu.RLock()
 	defer h.fsys.mu.RUnlock()
+	if h.n.nlink == 0 {
+		// Removed: getdents(2) on a dead directory fails so on Linux.
+		return pathErr(op, h.name, syscall.ENOENT)
+	}
 	if !h.listing {
 		h.listing, h.dirUpto = true, h.n.children.seq
 	}

@@ -17,6 +17,7 @@ type entries struct {
 	m     map[string]slot
 	order []ordered // by seq; a removed entry has a nil n until compacted
 	dead  int       // how many of order are removed
+	peak  int       // the most names m has held since it was made
 	seq   uint64    // the last sequence number given
 }
 
@@ -58,6 +59,7 @@ func (e *entries) add(name string, n *node) {
 	e.seq++
 	e.m[name] = slot{n: n, seq: e.seq}
 	e.order = append(e.order, ordered{name: name, n: n, seq: e.seq})
+	e.peak = max(e.peak, len(e.m))
 }
 
 // replace makes name, which exists with sequence number seq, refer to n.
@@ -69,7 +71,8 @@ func (e *entries) replace(name string, seq uint64, n *node) {
 
 // remove removes name, which exists with sequence number seq. Once more
 // than half of the order is removed entries, the order is compacted (so
-// its cost is amortised over the removals).
+// its cost is amortised over the removals), and once the directory holds
+// much less than it held, its memory is given back.
 func (e *entries) remove(name string, seq uint64) {
 	delete(e.m, name)
 	e.order[e.index(seq)] = ordered{seq: seq}
@@ -80,6 +83,16 @@ func (e *entries) remove(name string, seq uint64) {
 			// Free what a big directory held (a small one keeps its
 			// array, so that creating and removing does not allocate).
 			e.order = slices.Clone(e.order)
+		}
+		if e.peak > 1024 && len(e.m) < e.peak/8 {
+			// A Go map never shrinks: copy it once the directory holds
+			// an eighth of what it once did (the copy costs less than
+			// the removals since the last one).
+			m := make(map[string]slot, len(e.m))
+			for name, s := range e.m {
+				m[name] = s
+			}
+			e.m, e.peak = m, len(m)
 		}
 		e.dead = 0
 	}

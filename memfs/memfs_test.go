@@ -173,6 +173,45 @@ func TestMemoryFreed(t *testing.T) {
 	runtime.KeepAlive(fsys)
 }
 
+// TestRemoveAllFreesUnderOpenDir checks that RemoveAll frees the files
+// of a tree (none of them open) while a handle of one of its directories
+// stays open, as Linux does: the handle keeps the directory, not what was
+// in it.
+func TestRemoveAllFreesUnderOpenDir(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap: skipped under -short")
+	}
+	const files = 50_000
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	for _, open := range []string{"/t", "/t/sub"} {
+		t.Run("handle of "+open, func(t *testing.T) {
+			fsys := memfs.New()
+			require.NoError(t, fsys.MkdirAll("/t/sub", 0o755))
+			d, err := fsys.Open(open)
+			require.NoError(t, err)
+			before := heap()
+			for i := range files {
+				f, err := fsys.Create(fmt.Sprintf("/t/sub/f%d", i))
+				require.NoError(t, err)
+				require.NoError(t, f.Close())
+			}
+			full := heap()
+			require.NoError(t, fsys.RemoveAll("/t"))
+			after := heap()
+			require.Greater(t, full, before+files*64, "the files take memory")
+			assert.Less(t, int64(after)-int64(before), int64(256<<10),
+				"bytes kept after RemoveAll of %d files (they took %d) while a handle of %s is open", files, full-before, open)
+			require.NoError(t, d.Close())
+			runtime.KeepAlive(fsys)
+		})
+	}
+}
+
 // TestErrnos spot-checks the errors the issue names, on a non-root memfs.
 func TestErrnos(t *testing.T) {
 	fsys := memfs.New()

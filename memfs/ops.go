@@ -393,11 +393,17 @@ func (f *Fs) removable(n *node) bool {
 	return ok
 }
 
-// release drops the links the files below directory n hold. f.mu held.
+// release drops the links the files below directory n hold, and empties
+// the directories: an open handle of one keeps it, not what was in it.
+// f.mu held.
 func (f *Fs) release(n *node) {
+	if !n.isDir() {
+		return
+	}
 	n.children.all(func(_ string, c *node) bool {
 		f.unref(c)
 		f.release(c)
 		return true
 	})
+	n.children = newEntries()
 }
