@@ -75,6 +75,13 @@ func (e *entries) replace(name string, seq uint64, n *node) {
 // much less than it held, its memory is given back.
 func (e *entries) remove(name string, seq uint64) {
 	delete(e.m, name)
+	if last := len(e.order) - 1; e.order[last].seq == seq {
+		// The newest entry (a temp file made and removed): drop it, no
+		// search, no hole. Listings keep their place by seq, not index.
+		e.order[last] = ordered{}
+		e.order = e.order[:last]
+		return
+	}
 	e.order[e.index(seq)] = ordered{seq: seq}
 	e.dead++
 	if e.dead > 16 && e.dead > len(e.order)/2 {
