@@ -74,7 +74,13 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	if !canUnlink {
 		uErr = syscall.EACCES
 	}
-	if !n.isDir() {
+	switch {
+	case n.isSymlink():
+		// os (Go 1.26) opens the entry as a directory without following
+		// it, learns it is a link, reports the unlink's error as
+		// openfdat's, and fails to rmdir it.
+		return pathErr("openfdat", name, uErr)
+	case !n.isDir():
 		return pathErr("unlinkat", name, uErr)
 	}
 	var recurseErr error

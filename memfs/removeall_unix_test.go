@@ -4,6 +4,8 @@ package memfs_test
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -59,4 +61,51 @@ func TestRemoveAllKeepsCounts(t *testing.T) {
 		_, err = fsys.Stat("/t")
 		assert.ErrorIs(t, err, fs.ErrNotExist)
 	})
+}
+
+// TestRemoveAllUnremovableEntry checks the error RemoveAll gives for an
+// entry of a directory the user may not write, as os (Go 1.26) does on
+// Linux: a symbolic link fails as "openfdat" (os opens it as a directory,
+// learns it is a link, and reports the unlink's error so), a file as
+// "unlinkat". The differential test found the difference as uid 65534;
+// run as a non-root user, this test also checks os itself.
+func TestRemoveAllUnremovableEntry(t *testing.T) {
+	type result struct {
+		op, path string
+		errno    error
+	}
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, fsys afero.Fs, dir string)
+		want  result
+	}{
+		{"symlink", func(t *testing.T, fsys afero.Fs, dir string) {
+			require.NoError(t, fsys.(afero.Linker).SymlinkIfPossible("l", dir+"/l"))
+		}, result{"openfdat", "d/l", syscall.EACCES}},
+		{"file", func(t *testing.T, fsys afero.Fs, dir string) {
+			require.NoError(t, afero.WriteFile(fsys, dir+"/f", nil, 0o600))
+		}, result{"unlinkat", "d/f", syscall.EACCES}},
+	}
+	run := func(t *testing.T, fsys afero.Fs, root string, setup func(*testing.T, afero.Fs, string)) result {
+		dir := root + "/d"
+		require.NoError(t, fsys.Mkdir(dir, 0o700))
+		setup(t, fsys, dir)
+		require.NoError(t, fsys.Chmod(dir, 0o500))
+		t.Cleanup(func() { _ = fsys.Chmod(dir, 0o700) })
+		err := fsys.RemoveAll(dir)
+		var pe *fs.PathError
+		require.ErrorAs(t, err, &pe)
+		// The last two elements: os's path is the parent's name, a
+		// separator and the rest ("//d/l" for a parent "/"), memfs's too.
+		return result{pe.Op, filepath.Base(filepath.Dir(pe.Path)) + "/" + filepath.Base(pe.Path), pe.Err}
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, run(t, memfs.New(), "", c.setup), "memfs")
+			if os.Getuid() == 0 {
+				return // root ignores permission bits on disk
+			}
+			assert.Equal(t, c.want, run(t, afero.NewOsFs(), t.TempDir(), c.setup), "os")
+		})
+	}
 }
