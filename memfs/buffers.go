@@ -100,7 +100,8 @@ func (f *Fs) forget(n *node) {
 		return
 	}
 	n.gone.Store(true)
-	if n.opens.Load() == 0 && n.data != nil {
+	// A tracked Fs keeps the data: a crash may bring the name back.
+	if n.opens.Load() == 0 && n.data != nil && n.dur == nil {
 		f.bufs.put(n.data)
 		n.data = nil
 	}

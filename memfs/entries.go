@@ -19,6 +19,9 @@ type entries struct {
 	dead  int       // how many of order are removed
 	peak  int       // the most names m has held since it was made
 	seq   uint64    // the last sequence number given
+	// With Options.TrackSync (else nil): each name changed since the
+	// directory's last sync, and what it named then (nil: nothing).
+	unsynced map[string]*node
 }
 
 // slot is what a name holds: its node and the sequence number that places
@@ -56,6 +59,9 @@ func (e *entries) len() int {
 
 // add makes name, which does not exist, refer to n, last in the order.
 func (e *entries) add(name string, n *node) {
+	if e.unsynced != nil {
+		e.note(name, nil, n)
+	}
 	e.seq++
 	e.m[name] = slot{n: n, seq: e.seq}
 	e.order = append(e.order, ordered{name: name, n: n, seq: e.seq})
@@ -65,6 +71,9 @@ func (e *entries) add(name string, n *node) {
 // replace makes name, which exists with sequence number seq, refer to n.
 // It keeps its place in the order: the name never stops existing.
 func (e *entries) replace(name string, seq uint64, n *node) {
+	if e.unsynced != nil {
+		e.note(name, e.m[name].n, n)
+	}
 	e.m[name] = slot{n: n, seq: seq}
 	e.order[e.index(seq)].n = n
 }
@@ -74,6 +83,9 @@ func (e *entries) replace(name string, seq uint64, n *node) {
 // its cost is amortised over the removals), and once the directory holds
 // much less than it held, its memory is given back.
 func (e *entries) remove(name string, seq uint64) {
+	if e.unsynced != nil {
+		e.note(name, e.m[name].n, nil)
+	}
 	delete(e.m, name)
 	if last := len(e.order) - 1; e.order[last].seq == seq {
 		// The newest entry (a temp file made and removed): drop it, no

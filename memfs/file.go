@@ -243,13 +243,20 @@ func (h *File) Stat() (fs.FileInfo, error) {
 	return h.n.info(baseName(h.name)), nil
 }
 
-// Sync returns nil (fs.ErrClosed after Close): memory keeps nothing across
-// a crash.
+// Sync makes the file's data and mode durable, or a directory's entries
+// and mode, as fsync(2) does, on an Fs with [Options.TrackSync]; without
+// it there is nothing to keep and Sync returns nil at once (fs.ErrClosed
+// after Close).
 func (h *File) Sync() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.n == nil {
 		return pathErr("sync", h.name, fs.ErrClosed)
+	}
+	if h.fsys.opts.TrackSync {
+		h.fsys.mu.Lock()
+		h.fsys.sync(h.n)
+		h.fsys.mu.Unlock()
 	}
 	return nil
 }

@@ -31,8 +31,11 @@
 // disk. Names are slash-separated (on Windows, backslashes are taken as
 // slashes); a relative name starts at the root.
 //
-// Nothing is durable: Sync and [Fs.SyncDir] return nil at once. An Fs is
-// safe for concurrent use by many goroutines; a [File] handle too, like an
+// Nothing is durable, and Sync and [Fs.SyncDir] return at once, unless
+// the Fs is made with [Options.TrackSync]: then it keeps what each sync
+// made durable, as a disk does, and [Fs.Crash] returns what a power loss
+// would leave (the crash model of tempfstest.CrashFs). An Fs is safe for
+// concurrent use by many goroutines; a [File] handle too, like an
 // [*os.File]. See docs/memfs.md for what is and is not modelled.
 package memfs
 
@@ -41,7 +44,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/spf13/afero"
 )
@@ -60,6 +62,15 @@ type Options struct {
 	// UID and GID are the user and group the Fs acts as: the owner of new
 	// files, and the identity permission bits are checked against.
 	UID, GID int
+	// TrackSync makes the Fs keep, beside each file's and directory's
+	// current state, what its last sync made durable, as a disk does, so
+	// that [Fs.Crash] can tell what survives a power loss: [File.Sync] on
+	// a file makes its data and mode durable, Sync on an open directory
+	// or [Fs.SyncDir] its entries and mode, and nothing else does (see
+	// Crash). Without it nothing is durable and nothing needs to be. A
+	// sync then costs a copy of the file's data, and the data of a removed
+	// file is kept for the GC rather than reused.
+	TrackSync bool
 }
 
 // Fs is the in-memory file system. Make one with [New] or [NewWith]; the
@@ -104,24 +115,6 @@ func (f *Fs) Name() string { return "memfs" }
 // semantics (tempfs's StrictFs).
 func (f *Fs) StrictPOSIX() bool { return true }
 
-// SyncDir checks that name is a directory and returns nil: nothing in
-// memory is durable, and nothing needs to be (tempfs's DirSyncer).
-func (f *Fs) SyncDir(name string) error {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	r, err := f.resolve(name, follow)
-	if err != nil {
-		return pathErr("open", name, err)
-	}
-	if r.n == nil {
-		return pathErr("open", name, syscall.ENOENT)
-	}
-	if !r.n.isDir() {
-		return pathErr("sync", name, syscall.ENOTDIR)
-	}
-	return nil
-}
-
 var (
 	_ afero.Fs        = (*Fs)(nil)
 	_ afero.Symlinker = (*Fs)(nil)
@@ -154,6 +147,9 @@ func (f *Fs) initNode(n *node, mode fs.FileMode) {
 	if mode.IsDir() {
 		n.children = newEntries()
 		n.nlink = 2
+	}
+	if f.opts.TrackSync {
+		f.track(n)
 	}
 }
 

@@ -22,6 +22,7 @@ type node struct {
 	target   string   // symbolic link
 	children *entries // directory
 	parent   *node    // directory: the one directory holding it
+	dur      *durable // with Options.TrackSync: what the last sync made durable
 }
 
 func (n *node) isDir() bool     { return n.mode&fs.ModeDir != 0 }

@@ -64,7 +64,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	// links where files have other names or open handles: else it is
 	// dropped as it is, whatever its size.
 	if canUnlink && (f.restricted == 0 || f.removable(n)) {
-		if f.restricted > 0 || f.extraLinks > 0 || f.opens.Load() > 0 {
+		if f.restricted > 0 || f.extraLinks > 0 || f.opens.Load() > 0 || f.opts.TrackSync {
 			f.release(n)
 		}
 		f.detach(parent, base, s)
@@ -165,16 +165,22 @@ func (f *Fs) removable(n *node) bool {
 }
 
 // release drops the links the files below directory n hold, and empties
-// the directories: an open handle of one keeps it, not what was in it.
-// f.mu held.
+// the directories: an open handle of one keeps it, not what was in it. On
+// a tracked Fs each directory remembers the entries it lost, as unlinking
+// them one by one would leave it until it is synced. f.mu held.
 func (f *Fs) release(n *node) {
 	if !n.isDir() {
 		return
 	}
-	n.children.all(func(_ string, c *node) bool {
+	e := n.children
+	e.all(func(name string, c *node) bool {
 		f.unref(c)
 		f.release(c)
+		if e.unsynced != nil {
+			e.note(name, c, nil)
+		}
 		return true
 	})
 	n.children = newEntries()
+	n.children.unsynced = e.unsynced
 }
