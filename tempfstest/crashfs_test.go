@@ -174,6 +174,7 @@ func TestCrashFsPOSIX(t *testing.T) {
 	t.Parallel()
 	fsys := tempfstest.NewCrashFs()
 	require.NoError(t, fsys.MkdirAll("/d/sub", 0o755))
+	require.NoError(t, fsys.Mkdir("/e", 0o755))
 	require.NoError(t, afero.WriteFile(fsys, "/f", []byte("f"), 0o600))
 	tests := []struct {
 		name string
@@ -183,7 +184,10 @@ func TestCrashFsPOSIX(t *testing.T) {
 		{"mkdir existing", fsys.Mkdir("/d", 0o755), fs.ErrExist},
 		{"mkdir missing parent", fsys.Mkdir("/x/y", 0o755), fs.ErrNotExist},
 		{"mkdirall through a file", fsys.MkdirAll("/f/y", 0o755), syscall.ENOTDIR},
-		{"rename file onto dir", fsys.Rename("/f", "/d"), syscall.EISDIR},
+		// As os.Rename, which checks the target itself: EEXIST, also for
+		// a directory onto an empty directory.
+		{"rename file onto dir", fsys.Rename("/f", "/d"), syscall.EEXIST},
+		{"rename dir onto empty dir", fsys.Rename("/d/sub", "/e"), syscall.EEXIST},
 		{"rename dir onto file", fsys.Rename("/d", "/f"), syscall.ENOTDIR},
 		{"rename dir into itself", fsys.Rename("/d", "/d/sub/d"), syscall.EINVAL},
 		{"rename missing", fsys.Rename("/nope", "/x"), fs.ErrNotExist},

@@ -30,7 +30,7 @@ func ExampleCrashFs_Crash() {
 		fmt.Printf("%s: %q %v\n", name, b, err)
 	}
 	// Output:
-	// /data/plain: "" open /data/plain: file does not exist
+	// /data/plain: "" open /data/plain: no such file or directory
 	// /data/atomic: "kept" <nil>
 }
 
