@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,16 +63,8 @@ func names(t *testing.T, fsys afero.Fs, dir string) []string {
 	defer d.Close()
 	n, err := d.Readdirnames(-1)
 	require.NoError(t, err)
-	return sortStrings(n)
-}
-
-func sortStrings(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
+	slices.Sort(n)
+	return n
 }
 
 func testCreateTemp(t *testing.T, b Backend) {
