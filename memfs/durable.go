@@ -63,6 +63,11 @@ func (f *Fs) sync(n *node) {
 			n.children.unsynced = map[string]*node{}
 		}
 	case n.isRegular():
+		// The synced copy is reused, but a file that shrank a lot gives
+		// its memory back, as its data does (resizeFor).
+		if c := cap(n.dur.data); c > 1<<maxPooledShift && c > 4*len(n.data) {
+			n.dur.data = nil
+		}
 		n.dur.data = append(n.dur.data[:0], n.data...)
 	}
 }
