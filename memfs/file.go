@@ -178,6 +178,8 @@ func (f *Fs) resizeFor(n *node, size, from int64) {
 	old := int64(len(n.data))
 	zeroTo := min(max(from, old), size)
 	switch {
+	case size == 0 && cap(n.data) > 1<<maxPooledShift:
+		n.data = nil // a big file emptied gives its memory back
 	case size == 0:
 		n.data = n.data[:0]
 	case size <= int64(cap(n.data)):
