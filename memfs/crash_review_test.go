@@ -323,6 +323,9 @@ func heapInUse() int64 {
 // so does its synced copy (the old CrashFs copied the data at each sync).
 // Not parallel: it measures the heap.
 func TestReviewSyncGivesBackShrunkData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap: skipped under -short")
+	}
 	const big = 16 << 20
 	for _, track := range []bool{false, true} {
 		for _, size := range []int64{10, 0} {
@@ -351,6 +354,9 @@ func TestReviewSyncGivesBackShrunkData(t *testing.T) {
 // last sync: removed files are freed by the GC. Not parallel: it measures
 // the heap.
 func TestReviewTrackedMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap: skipped under -short")
+	}
 	const size = 1 << 20
 	data := make([]byte, size)
 	for _, tc := range []struct {
@@ -389,11 +395,11 @@ func TestReviewTrackedMemoryBounded(t *testing.T) {
 // and crash the Fs; under -race no race, and every image holds together
 // and is itself a tracked Fs that crashes again to the same tree.
 func TestReviewConcurrentSyncCrash(t *testing.T) {
-	t.Parallel()
-	rounds := 200
 	if testing.Short() {
-		rounds = 40
+		t.Skip("stress: 4 writers, a syncer and a crasher on one tree; skipped with -short")
 	}
+	t.Parallel()
+	const rounds = 200
 	fsys := newReviewFs()
 	require.NoError(t, fsys.MkdirAll("/shared/sub", 0o755))
 	fsys.SyncAll()
