@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"runtime"
 	"slices"
 	"sync"
@@ -54,11 +55,11 @@ func tree(t tb, fsys *memfs.Fs) map[string]entry {
 		require.NoError(t, err, dir)
 		for _, fi := range infos {
 			name := path.Join(dir, fi.Name())
-			st := fi.Sys().(*syscall.Stat_t)
-			if _, ok := first[st.Ino]; !ok {
-				first[st.Ino] = name
+			ino, nlink := links(fi)
+			if _, ok := first[ino]; !ok {
+				first[ino] = name
 			}
-			e := entry{mode: fi.Mode(), nlink: uint64(st.Nlink), same: first[st.Ino]}
+			e := entry{mode: fi.Mode(), nlink: nlink, same: first[ino]}
 			switch {
 			case fi.IsDir():
 				e.kind = "d"
@@ -100,27 +101,31 @@ func consistent(t tb, fsys *memfs.Fs) {
 	walk = func(dir string, ino uint64) {
 		fi, err := fsys.Stat(dir + "/..")
 		require.NoError(t, err)
-		require.Equal(t, ino, fi.Sys().(*syscall.Stat_t).Ino, "%s/.. is its parent", dir)
+		parent, _ := links(fi)
+		require.Equal(t, ino, parent, "%s/.. is its parent", dir)
 		self, err := fsys.Stat(dir)
 		require.NoError(t, err)
 		infos, err := afero.ReadDir(fsys, dir)
 		require.NoError(t, err, dir)
 		subdirs := uint64(0)
 		for _, fi := range infos {
-			st := fi.Sys().(*syscall.Stat_t)
 			if fi.IsDir() {
 				subdirs++
-				walk(path.Join(dir, fi.Name()), self.Sys().(*syscall.Stat_t).Ino)
+				selfIno, _ := links(self)
+				walk(path.Join(dir, fi.Name()), selfIno)
 				continue
 			}
-			names[st.Ino]++
-			nlink[st.Ino] = uint64(st.Nlink)
+			ino, n := links(fi)
+			names[ino]++
+			nlink[ino] = n
 		}
-		require.EqualValues(t, 2+subdirs, self.Sys().(*syscall.Stat_t).Nlink, "link count of %s", dir)
+		_, selfLinks := links(self)
+		require.Equal(t, 2+subdirs, selfLinks, "link count of %s", dir)
 	}
 	root, err := fsys.Stat("/")
 	require.NoError(t, err)
-	walk("/", root.Sys().(*syscall.Stat_t).Ino)
+	rootIno, _ := links(root)
+	walk("/", rootIno)
 	for ino, n := range names {
 		require.Equal(t, n, nlink[ino], "link count of inode %d", ino)
 	}
@@ -623,4 +628,19 @@ func crashR(t *rapid.T, fsys *memfs.Fs, retain float64) *memfs.Fs {
 	img, err := fsys.Crash(memfs.CrashOptions{Retain: retain, Seed: 1})
 	require.NoError(t, err)
 	return img
+}
+
+// links returns the inode number and link count that fi.Sys reports: a
+// *syscall.Stat_t on Unix, a *memfs.Stat elsewhere (so that the tests
+// build on every platform).
+func links(fi fs.FileInfo) (ino, nlink uint64) {
+	v := reflect.ValueOf(fi.Sys()).Elem()
+	return asUint(v.FieldByName("Ino")), asUint(v.FieldByName("Nlink"))
+}
+
+func asUint(v reflect.Value) uint64 {
+	if v.CanInt() {
+		return uint64(v.Int())
+	}
+	return v.Uint()
 }
