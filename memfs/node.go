@@ -16,7 +16,7 @@ type node struct {
 	nlink        int
 	opens        atomic.Int32 // open handles
 	gone         atomic.Bool  // nlink reached 0: no name will refer to it again
-	mtime, atime time.Time
+	mtime, atime stamp
 
 	data     []byte   // regular file
 	target   string   // symbolic link
@@ -50,7 +50,7 @@ type fileInfo struct {
 	name         string
 	size         int64
 	mode         fs.FileMode
-	mtime, atime time.Time
+	mtime, atime stamp
 	ino          uint64
 	nlink        int
 	uid, gid     int
@@ -59,7 +59,7 @@ type fileInfo struct {
 func (fi *fileInfo) Name() string       { return fi.name }
 func (fi *fileInfo) Size() int64        { return fi.size }
 func (fi *fileInfo) Mode() fs.FileMode  { return fi.mode }
-func (fi *fileInfo) ModTime() time.Time { return fi.mtime }
+func (fi *fileInfo) ModTime() time.Time { return fi.mtime.time() }
 func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
 
 // Sys returns what os returns on the platform: a *syscall.Stat_t with the
@@ -67,7 +67,7 @@ func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
 // BSDs; a *[Stat] elsewhere. It is made when asked for.
 func (fi *fileInfo) Sys() any {
 	return sysStat{ino: fi.ino, nlink: fi.nlink, uid: fi.uid, gid: fi.gid, mode: fi.mode,
-		size: fi.size, atime: fi.atime, mtime: fi.mtime}.export()
+		size: fi.size, atime: fi.atime.time(), mtime: fi.mtime.time()}.export()
 }
 
 // Owner returns the owner and group that Sys reports, without making the
