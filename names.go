@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -38,12 +39,13 @@ const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 // system, differs per thread and holds no state of this package.
 func appendRandom(b []byte) []byte {
 	r := rand.Uint64()
-	var d [randLen]byte
+	b = slices.Grow(b, randLen)
+	d := (*[randLen]byte)(b[len(b) : len(b)+randLen])
 	for i := range d {
 		d[i] = randAlphabet[r&31]
 		r >>= 5
 	}
-	return append(b, d[:]...)
+	return b[:len(b)+randLen]
 }
 
 var (
@@ -56,17 +58,20 @@ var (
 // splitPattern splits pattern at its last "*" as os.CreateTemp does, and
 // refuses patterns that could not make a single file name in dir.
 func splitPattern(pattern string) (prefix, suffix string, err error) {
+	star := -1
 	for i := 0; i < len(pattern); i++ {
-		switch {
-		case os.IsPathSeparator(pattern[i]):
+		switch c := pattern[i]; {
+		case os.IsPathSeparator(c):
 			return "", "", errPatternHasSeparator
-		case pattern[i] == 0:
+		case c == 0:
 			return "", "", errPatternHasNUL
+		case c == '*':
+			star = i
 		}
 	}
 	prefix, suffix = pattern, ""
-	if pos := strings.LastIndexByte(pattern, '*'); pos != -1 {
-		prefix, suffix = pattern[:pos], pattern[pos+1:]
+	if star != -1 {
+		prefix, suffix = pattern[:star], pattern[star+1:]
 	}
 	if len(prefix)+randLen+len(suffix) > maxNameLen {
 		return "", "", syscall.ENAMETOOLONG
@@ -85,32 +90,43 @@ type tempNamer struct {
 // newNamer checks pattern and dir (dir "" meaning TempDir(fsys)) before
 // anything is created.
 func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
+	var n tempNamer
+	if err := n.init(fsys, op, dir, pattern); err != nil {
+		return tempNamer{}, err
+	}
+	return n, nil
+}
+
+// init is [newNamer] in place, for a caller that keeps n on its stack:
+// nothing is copied. On error n is not usable.
+func (n *tempNamer) init(fsys afero.Fs, op, dir, pattern string) error {
 	if fsys == nil {
-		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
+		return &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
 	}
 	prefix, suffix, err := splitPattern(pattern)
 	if err != nil {
-		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: err}
+		return &fs.PathError{Op: op, Path: pattern, Err: err}
 	}
 	if strings.IndexByte(dir, 0) >= 0 {
-		return tempNamer{}, &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
+		return &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
 	}
-	n := tempNamer{b: probe(fsys), op: op, dir: dir, prefix: prefix, suffix: suffix}
+	n.b.probe(fsys)
+	n.op, n.dir, n.prefix, n.suffix = op, dir, prefix, suffix
 	if err := n.b.checkInside(op, dir, true); err != nil {
-		return tempNamer{}, err
+		return err
 	}
 	if dir == "" {
 		if n.dir, err = TempDir(fsys); err != nil {
-			return tempNamer{}, wrapErr(op, n.pattern(), err)
+			return wrapErr(op, n.pattern(), err)
 		}
 	} else if !n.b.strict {
 		// The error's path is built only on failure: this runs on every
 		// call on MemMapFs.
 		if err := n.b.checkDir(dir); err != nil {
-			return tempNamer{}, wrapErr(op, n.pattern(), err)
+			return wrapErr(op, n.pattern(), err)
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // pattern is the path the caller asked for, with "*" for the random part.
