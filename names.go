@@ -1,6 +1,7 @@
 package tempfs
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,18 +35,33 @@ const maxNameLen = 255
 
 const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 
-// appendRandom appends randLen random base-32 digits to b. The bits come
-// from math/rand/v2's runtime source, which is seeded from the operating
-// system, differs per thread and holds no state of this package.
+// appendRandom appends randLen random base-32 digits to b: the 64 bits
+// of one random uint64, five at a time from the lowest, each written as
+// randAlphabet writes it. The bits come from math/rand/v2's runtime source,
+// which is seeded from the operating system, differs per thread and holds
+// no state of this package.
 func appendRandom(b []byte) []byte {
 	r := rand.Uint64()
-	b = slices.Grow(b, randLen)
-	d := (*[randLen]byte)(b[len(b) : len(b)+randLen])
-	for i := range d {
-		d[i] = randAlphabet[r&31]
-		r >>= 5
-	}
-	return b[:len(b)+randLen]
+	n := len(b)
+	b = slices.Grow(b, randLen+3)[:n+randLen+3] // 2 words, 3 bytes spare
+	binary.LittleEndian.PutUint64(b[n:], base32Word(r))
+	binary.LittleEndian.PutUint64(b[n+8:], base32Word(r>>40))
+	return b[:n+randLen]
+}
+
+// base32Word returns the 8 digits of the lowest 40 bits of r (see
+// appendRandom), the lowest digit in the lowest byte. The 5-bit groups are
+// spread into bytes by halving (40 bits into two 20-bit halves of the
+// word, each into two 10-bit quarters, each into two bytes) and turned
+// into characters in all bytes at once: '0'+d, plus 'a'-'0'-10 where d is
+// 10 or more (0x80 set in d+0x76). No byte carries into the next.
+func base32Word(r uint64) uint64 {
+	x := r & (1<<40 - 1)
+	x = (x & 0xfffff) | (x>>20&0xfffff)<<32
+	x = (x & 0x3ff_0000_03ff) | (x>>10&0x3ff_0000_03ff)<<16
+	x = (x & 0x001f_001f_001f_001f) | (x>>5&0x001f_001f_001f_001f)<<8
+	letter := (x + 0x7676_7676_7676_7676) & 0x8080_8080_8080_8080 >> 7 // 1 where d >= 10
+	return x + 0x3030_3030_3030_3030 + letter*('a'-'0'-10)
 }
 
 var (

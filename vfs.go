@@ -150,7 +150,9 @@ func (b *backend) probe(fsys afero.Fs) {
 	if s, ok := fsys.(StrictFs); ok && s.StrictPOSIX() {
 		b.strict, b.mkdirExcl = true, true
 	}
-	b.replacer, _ = fsys.(AtomicReplacer)
+	if r, ok := fsys.(AtomicReplacer); ok {
+		b.replacer = r
+	}
 	if u, ok := fsys.(UnnamedCreator); ok {
 		b.unnamed = u
 	}
