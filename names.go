@@ -1,12 +1,14 @@
 package tempfs
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -33,17 +35,33 @@ const maxNameLen = 255
 
 const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 
-// appendRandom appends randLen random base-32 digits to b. The bits come
-// from math/rand/v2's runtime source, which is seeded from the operating
-// system, differs per thread and holds no state of this package.
+// appendRandom appends randLen random base-32 digits to b: the 64 bits
+// of one random uint64, five at a time from the lowest, each written as
+// randAlphabet writes it. The bits come from math/rand/v2's runtime source,
+// which is seeded from the operating system, differs per thread and holds
+// no state of this package.
 func appendRandom(b []byte) []byte {
 	r := rand.Uint64()
-	var d [randLen]byte
-	for i := range d {
-		d[i] = randAlphabet[r&31]
-		r >>= 5
-	}
-	return append(b, d[:]...)
+	n := len(b)
+	b = slices.Grow(b, randLen+3)[:n+randLen+3] // 2 words, 3 bytes spare
+	binary.LittleEndian.PutUint64(b[n:], base32Word(r))
+	binary.LittleEndian.PutUint64(b[n+8:], base32Word(r>>40))
+	return b[:n+randLen]
+}
+
+// base32Word returns the 8 digits of the lowest 40 bits of r (see
+// appendRandom), the lowest digit in the lowest byte. The 5-bit groups are
+// spread into bytes by halving (40 bits into two 20-bit halves of the
+// word, each into two 10-bit quarters, each into two bytes) and turned
+// into characters in all bytes at once: '0'+d, plus 'a'-'0'-10 where d is
+// 10 or more (0x80 set in d+0x76). No byte carries into the next.
+func base32Word(r uint64) uint64 {
+	x := r & (1<<40 - 1)
+	x = (x & 0xfffff) | (x>>20&0xfffff)<<32
+	x = (x & 0x3ff_0000_03ff) | (x>>10&0x3ff_0000_03ff)<<16
+	x = (x & 0x001f_001f_001f_001f) | (x>>5&0x001f_001f_001f_001f)<<8
+	letter := (x + 0x7676_7676_7676_7676) & 0x8080_8080_8080_8080 >> 7 // 1 where d >= 10
+	return x + 0x3030_3030_3030_3030 + letter*('a'-'0'-10)
 }
 
 var (
@@ -56,17 +74,20 @@ var (
 // splitPattern splits pattern at its last "*" as os.CreateTemp does, and
 // refuses patterns that could not make a single file name in dir.
 func splitPattern(pattern string) (prefix, suffix string, err error) {
+	star := -1
 	for i := 0; i < len(pattern); i++ {
-		switch {
-		case os.IsPathSeparator(pattern[i]):
+		switch c := pattern[i]; {
+		case os.IsPathSeparator(c):
 			return "", "", errPatternHasSeparator
-		case pattern[i] == 0:
+		case c == 0:
 			return "", "", errPatternHasNUL
+		case c == '*':
+			star = i
 		}
 	}
 	prefix, suffix = pattern, ""
-	if pos := strings.LastIndexByte(pattern, '*'); pos != -1 {
-		prefix, suffix = pattern[:pos], pattern[pos+1:]
+	if star != -1 {
+		prefix, suffix = pattern[:star], pattern[star+1:]
 	}
 	if len(prefix)+randLen+len(suffix) > maxNameLen {
 		return "", "", syscall.ENAMETOOLONG
@@ -85,32 +106,43 @@ type tempNamer struct {
 // newNamer checks pattern and dir (dir "" meaning TempDir(fsys)) before
 // anything is created.
 func newNamer(fsys afero.Fs, op, dir, pattern string) (tempNamer, error) {
+	var n tempNamer
+	if err := n.init(fsys, op, dir, pattern); err != nil {
+		return tempNamer{}, err
+	}
+	return n, nil
+}
+
+// init is [newNamer] in place, for a caller that keeps n on its stack:
+// nothing is copied. On error n is not usable.
+func (n *tempNamer) init(fsys afero.Fs, op, dir, pattern string) error {
 	if fsys == nil {
-		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
+		return &fs.PathError{Op: op, Path: pattern, Err: errNilFs}
 	}
 	prefix, suffix, err := splitPattern(pattern)
 	if err != nil {
-		return tempNamer{}, &fs.PathError{Op: op, Path: pattern, Err: err}
+		return &fs.PathError{Op: op, Path: pattern, Err: err}
 	}
 	if strings.IndexByte(dir, 0) >= 0 {
-		return tempNamer{}, &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
+		return &fs.PathError{Op: op, Path: dir, Err: errNameHasNUL}
 	}
-	n := tempNamer{b: probe(fsys), op: op, dir: dir, prefix: prefix, suffix: suffix}
+	n.b.probe(fsys)
+	n.op, n.dir, n.prefix, n.suffix = op, dir, prefix, suffix
 	if err := n.b.checkInside(op, dir, true); err != nil {
-		return tempNamer{}, err
+		return err
 	}
 	if dir == "" {
 		if n.dir, err = TempDir(fsys); err != nil {
-			return tempNamer{}, wrapErr(op, n.pattern(), err)
+			return wrapErr(op, n.pattern(), err)
 		}
 	} else if !n.b.strict {
 		// The error's path is built only on failure: this runs on every
 		// call on MemMapFs.
 		if err := n.b.checkDir(dir); err != nil {
-			return tempNamer{}, wrapErr(op, n.pattern(), err)
+			return wrapErr(op, n.pattern(), err)
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // pattern is the path the caller asked for, with "*" for the random part.

@@ -1,12 +1,15 @@
 package tempfs
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // checkTargetWalk is checkTarget as it was before its shortcut for short
@@ -100,6 +103,51 @@ func TestCheckTargetNameLengths(t *testing.T) {
 				name = name[:cut] + "/" + name[cut+1:]
 			}
 			assert.Equal(t, checkTargetWalk(name), checkTarget(name), "%d bytes, separator at %d", n, cut)
+		}
+	}
+}
+
+// randomDigitsLoop is the random part as appendRandom wrote it before its
+// word-at-a-time encoding: one digit at a time, the lowest 5 bits first.
+func randomDigitsLoop(r uint64) string {
+	var d [randLen]byte
+	for i := range d {
+		d[i] = randAlphabet[r&31]
+		r >>= 5
+	}
+	return string(d[:])
+}
+
+// TestBase32WordsAsLoop: the two words appendRandom writes spell the same
+// 13 digits as the digit-at-a-time loop, for edge values and for a
+// million random ones, and appendRandom appends exactly them. (Fails with
+// any mask, shift or the letter offset changed, e.g. 0x76 -> 0x75.)
+func TestBase32WordsAsLoop(t *testing.T) {
+	digits := func(r uint64) string {
+		var b [16]byte
+		binary.LittleEndian.PutUint64(b[:], base32Word(r))
+		binary.LittleEndian.PutUint64(b[8:], base32Word(r>>40))
+		return string(b[:randLen])
+	}
+	values := []uint64{0, 1, 9, 10, 31, 32, 1<<64 - 1, 0x5555_5555_5555_5555, 0xaaaa_aaaa_aaaa_aaaa, 1 << 63, 1<<40 - 1, 1 << 40}
+	for i := range 64 {
+		values = append(values, 1<<i, ^uint64(1<<i))
+	}
+	for _, r := range values {
+		require.Equal(t, randomDigitsLoop(r), digits(r), "%#x", r)
+	}
+	for range 1_000_000 {
+		r := rand.Uint64()
+		if got, want := digits(r), randomDigitsLoop(r); got != want {
+			require.Equal(t, want, got, "%#x", r)
+		}
+	}
+	for _, prefix := range []string{"", "/tmp/x-", strings.Repeat("p", 130)} {
+		got := string(appendRandom([]byte(prefix)))
+		require.Len(t, got, len(prefix)+randLen)
+		assert.True(t, strings.HasPrefix(got, prefix))
+		for _, c := range []byte(got[len(prefix):]) {
+			assert.Contains(t, randAlphabet, string(c))
 		}
 	}
 }

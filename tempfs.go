@@ -28,8 +28,8 @@ import (
 // The caller removes the file when done; [NewFile] and [WithTempFile] do it
 // for you.
 func CreateTemp(fsys afero.Fs, dir, pattern string) (afero.File, error) {
-	n, err := newNamer(fsys, "createtemp", dir, pattern)
-	if err != nil {
+	var n tempNamer
+	if err := n.init(fsys, "createtemp", dir, pattern); err != nil {
 		return nil, err
 	}
 	f, err := n.create(os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
@@ -54,8 +54,8 @@ func CreateTemp(fsys afero.Fs, dir, pattern string) (afero.File, error) {
 // the directory when done (with [RemoveAll]); [NewDir] and [WithTempDir] do
 // it for you.
 func MkdirTemp(fsys afero.Fs, dir, pattern string) (string, error) {
-	n, err := newNamer(fsys, "mkdirtemp", dir, pattern)
-	if err != nil {
+	var n tempNamer
+	if err := n.init(fsys, "mkdirtemp", dir, pattern); err != nil {
 		return "", err
 	}
 	look := !n.b.mkdirExcl

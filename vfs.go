@@ -122,7 +122,15 @@ type backend struct {
 
 // probe reads what tempfs needs to know of fsys.
 func probe(fsys afero.Fs) backend {
-	b := backend{fsys: fsys, noDirSync: runtime.GOOS == "windows"}
+	var b backend
+	b.probe(fsys)
+	return b
+}
+
+// probe is [probe] in place, for a caller that keeps b inside a bigger
+// value (tempNamer): nothing is copied.
+func (b *backend) probe(fsys afero.Fs) {
+	*b = backend{fsys: fsys, noDirSync: runtime.GOOS == "windows"}
 	switch f := fsys.(type) {
 	case *afero.OsFs:
 		b.host, b.strict, b.mkdirExcl, b.osFiles = true, true, true, true
@@ -142,11 +150,12 @@ func probe(fsys afero.Fs) backend {
 	if s, ok := fsys.(StrictFs); ok && s.StrictPOSIX() {
 		b.strict, b.mkdirExcl = true, true
 	}
-	b.replacer, _ = fsys.(AtomicReplacer)
+	if r, ok := fsys.(AtomicReplacer); ok {
+		b.replacer = r
+	}
 	if u, ok := fsys.(UnnamedCreator); ok {
 		b.unnamed = u
 	}
-	return b
 }
 
 // overOsFs reports whether bp's source is an [afero.OsFs]. BasePathFs does

@@ -63,8 +63,8 @@ func (h *File) readdir(op string, count int, alloc func(int), fn func(string, *n
 		// Removed: getdents(2) on a dead directory fails so on Linux.
 		return pathErr(op, h.name, syscall.ENOENT)
 	}
-	if !h.listing {
-		h.listing, h.dirUpto = true, h.n.children.seq
+	if h.list == nil {
+		h.list = &listing{upto: h.n.children.seq}
 	}
 	page := h.n.children.len()
 	if count > 0 && count < page {
@@ -72,7 +72,7 @@ func (h *File) readdir(op string, count int, alloc func(int), fn func(string, *n
 	}
 	alloc(page)
 	var found int
-	found, h.dirAfter = h.n.children.next(h.dirAfter, h.dirUpto, count, fn)
+	found, h.list.after = h.n.children.next(h.list.after, h.list.upto, count, fn)
 	if count > 0 && found == 0 {
 		return io.EOF
 	}

@@ -29,15 +29,18 @@ type File struct {
 	name                string
 	read, write, append bool
 
-	mu sync.Mutex // guards the fields below
-	// A listing in progress (listing): the entries of the directory up
-	// to dirUpto (its last sequence number at the first Readdir), given
-	// up to dirAfter. (listing sits beside mu, where the struct has room.)
-	listing           bool
-	n                 *node // nil once closed
-	off               int64
-	dirAfter, dirUpto uint64
+	mu   sync.Mutex // guards the fields below
+	n    *node      // nil once closed
+	off  int64
+	list *listing // a directory's listing in progress; nil for a file
 }
+
+// listing is a directory listing in progress, from the first Readdir to a
+// Seek to the start: the entries of the directory up to upto (its last
+// sequence number at the first Readdir), given up to after. It lives
+// apart from the File, so that a file's handle and its node stay one
+// allocation of 176 bytes.
+type listing struct{ after, upto uint64 }
 
 // Name returns the name the file was opened with.
 func (h *File) Name() string { return h.name }
@@ -227,7 +230,7 @@ func (h *File) Seek(offset int64, whence int) (int64, error) {
 		if pos != 0 {
 			return 0, pathErr("seek", h.name, syscall.EISDIR)
 		}
-		h.listing, h.dirAfter, h.dirUpto = false, 0, 0
+		h.list = nil
 	}
 	h.off = pos
 	return pos, nil

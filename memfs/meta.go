@@ -81,7 +81,10 @@ func (f *Fs) Chown(name string, uid, gid int) error {
 
 // Chtimes sets the access and modification times of name (following
 // symbolic links), as [os.Chtimes]: a zero time leaves that time
-// unchanged. Only the owner may, unless the Fs acts as root.
+// unchanged. Only the owner may, unless the Fs acts as root. Times are
+// kept as os hands them to the kernel, in nanoseconds since the Unix epoch
+// (t.UnixNano()), and reported as os.Stat reports them: in the local time
+// zone, with no monotonic clock reading.
 func (f *Fs) Chtimes(name string, atime, mtime time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -93,10 +96,10 @@ func (f *Fs) Chtimes(name string, atime, mtime time.Time) error {
 		return pathErr("chtimes", name, err)
 	}
 	if !atime.IsZero() {
-		r.n.atime = atime
+		r.n.atime = stampOf(atime)
 	}
 	if !mtime.IsZero() {
-		r.n.mtime = mtime
+		r.n.mtime = stampOf(mtime)
 	}
 	return nil
 }
