@@ -141,7 +141,7 @@ func (f *Fs) newNode(mode fs.FileMode) *node {
 // writing.
 func (f *Fs) initNode(n *node, mode fs.FileMode) {
 	f.nextIno++
-	n.mode, n.uid, n.gid, n.ino, n.nlink = mode, f.opts.UID, f.opts.GID, f.nextIno, 1
+	n.mode, n.uid, n.gid, n.ino, n.nlink = mode, uint32(f.opts.UID), uint32(f.opts.GID), f.nextIno, 1
 	n.mtime = f.clock.now()
 	n.atime = n.mtime
 	if mode.IsDir() {
@@ -167,9 +167,9 @@ func (f *Fs) may(n *node, want fs.FileMode) bool {
 	}
 	perm := n.mode.Perm()
 	switch {
-	case n.uid == f.opts.UID:
+	case n.uid == uint32(f.opts.UID):
 		perm >>= 6
-	case n.gid == f.opts.GID:
+	case n.gid == uint32(f.opts.GID):
 		perm >>= 3
 	}
 	return perm&want == want

@@ -40,7 +40,7 @@ func (f *Fs) Chmod(name string, mode fs.FileMode) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(name, follow)
-	if err == nil && !f.opts.Root && r.n.uid != f.opts.UID {
+	if err == nil && !f.opts.Root && r.n.uid != uint32(f.opts.UID) {
 		err = syscall.EPERM
 	}
 	if err != nil {
@@ -61,7 +61,7 @@ func (f *Fs) Chown(name string, uid, gid int) error {
 	r, err := f.lookup(name, follow)
 	if err == nil && !f.opts.Root {
 		n := r.n
-		if (uid != -1 && uid != n.uid) || (gid != -1 && gid != n.gid && gid != f.opts.GID) || n.uid != f.opts.UID {
+		if (uid != -1 && uint32(uid) != n.uid) || (gid != -1 && uint32(gid) != n.gid && gid != f.opts.GID) || n.uid != uint32(f.opts.UID) {
 			err = syscall.EPERM
 		}
 	}
@@ -70,10 +70,10 @@ func (f *Fs) Chown(name string, uid, gid int) error {
 	}
 	f.setMeta(r.n, func() {
 		if uid != -1 {
-			r.n.uid = uid
+			r.n.uid = uint32(uid)
 		}
 		if gid != -1 {
-			r.n.gid = gid
+			r.n.gid = uint32(gid)
 		}
 	})
 	return nil
@@ -89,7 +89,7 @@ func (f *Fs) Chtimes(name string, atime, mtime time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(name, follow)
-	if err == nil && !f.opts.Root && r.n.uid != f.opts.UID {
+	if err == nil && !f.opts.Root && r.n.uid != uint32(f.opts.UID) {
 		err = syscall.EPERM
 	}
 	if err != nil {

@@ -16,7 +16,7 @@ type node struct {
 	opens        atomic.Int32 // open handles
 	nlink        int32
 	gone         atomic.Bool // nlink reached 0: no name will refer to it again
-	uid, gid     int
+	uid, gid     uint32 // as the kernel keeps them (uid_t, gid_t)
 	ino          uint64
 	mtime, atime stamp
 
@@ -45,7 +45,7 @@ func (n *node) size() int64 {
 // Lstat and Readdir report it. f.mu held.
 func (n *node) info(base string) *fileInfo {
 	return &fileInfo{name: base, size: n.size(), mode: n.mode, mtime: n.mtime, atime: n.atime,
-		ino: n.ino, nlink: int(n.nlink), uid: n.uid, gid: n.gid}
+		ino: n.ino, nlink: int(n.nlink), uid: int(n.uid), gid: int(n.gid)}
 }
 
 // fileInfo is the [fs.FileInfo] of a node at some moment.

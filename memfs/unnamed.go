@@ -103,7 +103,7 @@ func (u *unnamedFile) Chmod(mode fs.FileMode) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := u.n
-	if !f.opts.Root && n.uid != f.opts.UID {
+	if !f.opts.Root && n.uid != uint32(f.opts.UID) {
 		return pathErr("chmod", u.name, syscall.EPERM)
 	}
 	const bits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
@@ -123,15 +123,15 @@ func (u *unnamedFile) Chown(uid, gid int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := u.n
-	if !f.opts.Root && ((uid != -1 && uid != n.uid) || (gid != -1 && gid != n.gid && gid != f.opts.GID) || n.uid != f.opts.UID) {
+	if !f.opts.Root && ((uid != -1 && uint32(uid) != n.uid) || (gid != -1 && uint32(gid) != n.gid && gid != f.opts.GID) || n.uid != uint32(f.opts.UID)) {
 		return pathErr("chown", u.name, syscall.EPERM)
 	}
 	f.setMeta(n, func() {
 		if uid != -1 {
-			n.uid = uid
+			n.uid = uint32(uid)
 		}
 		if gid != -1 {
-			n.gid = gid
+			n.gid = uint32(gid)
 		}
 	})
 	return nil
