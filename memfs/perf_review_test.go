@@ -1,3 +1,5 @@
+//go:build linux
+
 package memfs
 
 import (
@@ -20,7 +22,8 @@ import (
 // The review of the performance commits (file times as int64 stamps, owners
 // as uint32, nlink as int32, a directory's listing state apart from its
 // File): each test compares memfs with os on a real directory, or pins
-// what memfs reported before the change.
+// what memfs reported before the change. Linux only: what os does there is
+// the reference (and *syscall.Stat_t is what Sys holds).
 
 // farDates are the times a caller may hand Chtimes, including those whose
 // nanoseconds since 1970 do not fit an int64 (before 1678, after 2262):
