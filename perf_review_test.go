@@ -29,6 +29,12 @@ const digits = "0123456789abcdefghijklmnopqrstuv"
 // ones and wrappers that forward (or hide) the optional interfaces.
 func reviewBackends(t *testing.T) map[string]func() (afero.Fs, string) {
 	t.Helper()
+	openRoot := func() *tempfs.RootFs {
+		r, err := tempfs.OpenRoot(t.TempDir())
+		require.NoError(t, err)
+		t.Cleanup(func() { assert.NoError(t, r.Close()) })
+		return r
+	}
 	return map[string]func() (afero.Fs, string){
 		"OsFs":     func() (afero.Fs, string) { return afero.NewOsFs(), t.TempDir() },
 		"MemMapFs": func() (afero.Fs, string) { return afero.NewMemMapFs(), "/w" },
@@ -44,7 +50,9 @@ func reviewBackends(t *testing.T) map[string]func() (afero.Fs, string) {
 			require.NoError(t, m.Mkdir("/b", 0o755))
 			return afero.NewBasePathFs(m, "/b"), "/"
 		},
-		"TestFs": func() (afero.Fs, string) { return tempfstest.NewFs(t), "/" },
+		"TestFs":          func() (afero.Fs, string) { return tempfstest.NewFs(t), "/" },
+		"RootFs":          func() (afero.Fs, string) { return openRoot(), "/" },
+		"FaultFs(RootFs)": func() (afero.Fs, string) { return tempfstest.NewFaultFs(openRoot()), "/" },
 	}
 }
 
