@@ -2,6 +2,7 @@ package memfs
 
 import (
 	"io/fs"
+	"math"
 	"syscall"
 	"time"
 )
@@ -52,31 +53,56 @@ func (f *Fs) Chmod(name string, mode fs.FileMode) error {
 }
 
 // Chown sets the owner and group of name (following symbolic links), as
-// [os.Chown]; -1 leaves one unchanged. Unless the Fs acts as root, only
-// the owner may, and only to change the group to its own (else
-// syscall.EPERM).
+// [os.Chown]; -1 leaves one unchanged. Ids are kept as the kernel keeps
+// them, in 32 bits, so 2^32-1 is -1 too. Unless the Fs acts as root, only
+// the owner may set either, and only to change the group to its own (else
+// syscall.EPERM); setting neither succeeds for anyone.
 func (f *Fs) Chown(name string, uid, gid int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(name, follow)
-	if err == nil && !f.opts.Root {
-		n := r.n
-		if (uid != -1 && uint32(uid) != n.uid) || (gid != -1 && uint32(gid) != n.gid && gid != f.opts.GID) || n.uid != uint32(f.opts.UID) {
-			err = syscall.EPERM
-		}
+	if err == nil && !f.mayChown(r.n, uid, gid) {
+		err = syscall.EPERM
 	}
 	if err != nil {
 		return pathErr("chown", name, err)
 	}
-	f.setMeta(r.n, func() {
-		if uid != -1 {
-			r.n.uid = uint32(uid)
-		}
-		if gid != -1 {
-			r.n.gid = uint32(gid)
-		}
-	})
+	f.setMeta(r.n, func() { setOwner(r.n, uid, gid) })
 	return nil
+}
+
+// chownID reads an id given to Chown as the kernel does: as a uid_t or
+// gid_t (32 bits), where (uid_t)-1 (-1, or 2^32-1) leaves it unchanged.
+func chownID(id int) (v uint32, set bool) {
+	v = uint32(id)
+	return v, v != math.MaxUint32
+}
+
+// mayChown reports whether the Fs's user may give n the owner uid and the
+// group gid (as Chown takes them), as chown(2) decides: root may; a call
+// that sets neither needs nothing; else only the owner, keeping its uid,
+// and giving the group to its own gid or the file's. f.mu held.
+func (f *Fs) mayChown(n *node, uid, gid int) bool {
+	u, setUID := chownID(uid)
+	g, setGID := chownID(gid)
+	switch {
+	case f.opts.Root || (!setUID && !setGID):
+		return true
+	case n.uid != uint32(f.opts.UID):
+		return false
+	}
+	return (!setUID || u == n.uid) && (!setGID || g == n.gid || g == uint32(f.opts.GID))
+}
+
+// setOwner sets the ids of uid and gid Chown sets (see chownID). f.mu held
+// for writing.
+func setOwner(n *node, uid, gid int) {
+	if u, ok := chownID(uid); ok {
+		n.uid = u
+	}
+	if g, ok := chownID(gid); ok {
+		n.gid = g
+	}
 }
 
 // Chtimes sets the access and modification times of name (following

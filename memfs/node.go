@@ -16,7 +16,7 @@ type node struct {
 	opens        atomic.Int32 // open handles
 	nlink        int32
 	gone         atomic.Bool // nlink reached 0: no name will refer to it again
-	uid, gid     uint32 // as the kernel keeps them (uid_t, gid_t)
+	uid, gid     uint32      // as the kernel keeps them (uid_t, gid_t)
 	ino          uint64
 	mtime, atime stamp
 

@@ -123,16 +123,9 @@ func (u *unnamedFile) Chown(uid, gid int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := u.n
-	if !f.opts.Root && ((uid != -1 && uint32(uid) != n.uid) || (gid != -1 && uint32(gid) != n.gid && gid != f.opts.GID) || n.uid != uint32(f.opts.UID)) {
+	if !f.mayChown(n, uid, gid) {
 		return pathErr("chown", u.name, syscall.EPERM)
 	}
-	f.setMeta(n, func() {
-		if uid != -1 {
-			n.uid = uint32(uid)
-		}
-		if gid != -1 {
-			n.gid = uint32(gid)
-		}
-	})
+	f.setMeta(n, func() { setOwner(n, uid, gid) })
 	return nil
 }
