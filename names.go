@@ -39,7 +39,9 @@ const randAlphabet = "0123456789abcdefghijklmnopqrstuv"
 // of one random uint64, five at a time from the lowest, each written as
 // randAlphabet writes it. The bits come from math/rand/v2's runtime source,
 // which is seeded from the operating system, differs per thread and holds
-// no state of this package.
+// no state of this package. It writes randLen+3 bytes (two 8-digit words)
+// and returns b extended by randLen: the 3 bytes past the returned length
+// are overwritten in b's spare capacity.
 func appendRandom(b []byte) []byte {
 	r := rand.Uint64()
 	n := len(b)

@@ -5,7 +5,8 @@ package memfs
 import "time"
 
 // Stat is what FileInfo.Sys returns on platforms whose os package has no
-// *syscall.Stat_t.
+// *syscall.Stat_t. UID and GID are 32-bit ids, as Linux keeps them: an
+// [Options.UID] or a Chown to a negative number shows as its 32-bit value.
 type Stat struct {
 	Ino          uint64
 	Nlink        int
