@@ -45,7 +45,7 @@ func farDates() []time.Time {
 // second), compared with ==: same instant, same zone, no monotonic
 // reading. On the disk's own file system (ext4 clamps to 1901..2446) only
 // the times it can hold are compared.
-func TestReviewChtimesFarDatesAsTmpfs(t *testing.T) {
+func TestChtimesFarDatesAsTmpfs(t *testing.T) {
 	dirs := map[string]string{"disk": t.TempDir()}
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		if d, err := os.MkdirTemp("/dev/shm", "memfs-review-"); err == nil {
@@ -98,7 +98,7 @@ func openDo(name string, flag int, fn func(afero.File) error) func(afero.Fs, str
 // TestReviewTimesAfterOps: after each call, whether the mtime of the file
 // and of both directories moved from the old times Chtimes set is
 // the same on memfs as on the disk.
-func TestReviewTimesAfterOps(t *testing.T) {
+func TestTimesAfterOps(t *testing.T) {
 	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 	ops := []timedOp{
 		{"write", openDo("f", os.O_WRONLY, func(h afero.File) error { _, err := h.Write([]byte("x")); return err })},
@@ -181,7 +181,7 @@ func nlinks(t *testing.T, fi fs.FileInfo) uint64 {
 // link of the same file, which does nothing), removals and RemoveAll, the
 // link count of every name and of open handles is what os reports, and
 // never negative.
-func TestReviewLinkCountsAsOs(t *testing.T) {
+func TestLinkCountsAsOs(t *testing.T) {
 	type step struct {
 		name string
 		do   func(fsys afero.Fs, dir string) error
@@ -262,7 +262,7 @@ func TestReviewLinkCountsAsOs(t *testing.T) {
 // Seek(0) starts it again (seeing entries added since), Close ends it, and
 // concurrent Readdir(n) on one handle hand out each entry exactly once
 // (run under -race).
-func TestReviewReaddirPaging(t *testing.T) {
+func TestReaddirPaging(t *testing.T) {
 	f := New()
 	require.NoError(t, f.Mkdir("/d", 0o755))
 	const n = 300
@@ -333,7 +333,7 @@ func TestReviewReaddirPaging(t *testing.T) {
 // TestReviewReaddirCloseRace: Close while other goroutines page through
 // the same handle: each call either lists or fails with fs.ErrClosed (or
 // io.EOF), never panics (run under -race).
-func TestReviewReaddirCloseRace(t *testing.T) {
+func TestReaddirCloseRace(t *testing.T) {
 	f := New()
 	require.NoError(t, f.Mkdir("/d", 0o755))
 	for i := range 50 {

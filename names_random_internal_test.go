@@ -36,7 +36,7 @@ func chiLimit(df int) float64 { return float64(df) + 6*math.Sqrt(2*float64(df)) 
 // two neighbouring digits are independent (7 and 8 are the two words'
 // seam). Fails with a shift of base32Word off by one (x>>4 for x>>5) or
 // with the two words taken from overlapping bits (r>>39).
-func TestReviewRandomDigitsUniform(t *testing.T) {
+func TestRandomDigitsUniform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a million random names: skipped with -short")
 	}
@@ -91,7 +91,7 @@ func sumInts(s []int) int {
 // the buffer (a name near the 128-byte stack buffer of next, a buffer with
 // no spare room), appendRandom keeps what it holds, appends exactly 13
 // digits, and a suffix appended after them is intact.
-func TestReviewAppendRandomKeepsPrefix(t *testing.T) {
+func TestAppendRandomKeepsPrefix(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 111, 112, 113, 115, 116, 127, 128, 300} {
 		for _, spare := range []int{0, 1, 3, 12, 13, 15, 16, 40} {
 			prefix := strings.Repeat("p", n)
@@ -124,7 +124,7 @@ func (*ptrFs) StrictPOSIX() bool          { return true }
 // TestReviewProbeAsAssertions: what probe records of an Fs is what a type
 // assertion on it finds: value and pointer receivers, typed nil pointers,
 // BasePathFs, MemMapFs and OsFs.
-func TestReviewProbeAsAssertions(t *testing.T) {
+func TestProbeAsAssertions(t *testing.T) {
 	mem := afero.NewMemMapFs()
 	for _, tc := range []struct {
 		name      string

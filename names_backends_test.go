@@ -81,7 +81,7 @@ func checkRandomName(t *testing.T, base, prefix, suffix string) {
 // either make a name split at the last "*" as os.CreateTemp splits it, or
 // refuse the pattern when os.CreateTemp does (separators), with
 // fs.ErrInvalid; on every backend and wrapper.
-func TestReviewTempNamesAsOs(t *testing.T) {
+func TestTempNamesAsOs(t *testing.T) {
 	patterns := []string{"", "*", "x", "x*", "*x", "a*b*c", "**", "a.*.tmp", "é*ü", "a*b/c", "a/b*", "/", "*/", "a\\b*", ".tempfs-*.tmp"}
 	for name, mk := range reviewBackends(t) {
 		t.Run(name, func(t *testing.T) {
@@ -117,7 +117,7 @@ func TestReviewTempNamesAsOs(t *testing.T) {
 // TestReviewPendingNamesSwept: the temp file a pending write leaves in its
 // target's directory is named as IsTempName and Sweep recognise, on every
 // backend and wrapper, with the named protocol.
-func TestReviewPendingNamesSwept(t *testing.T) {
+func TestPendingNamesSwept(t *testing.T) {
 	for name, mk := range reviewBackends(t) {
 		t.Run(name, func(t *testing.T) {
 			fsys, dir := mk()
@@ -144,7 +144,7 @@ func TestReviewPendingNamesSwept(t *testing.T) {
 
 // TestReviewTempNamesUnique: 8 goroutines making temp files and dirs in
 // one directory get distinct names and no error.
-func TestReviewTempNamesUnique(t *testing.T) {
+func TestTempNamesUnique(t *testing.T) {
 	per := 2000
 	if testing.Short() {
 		per = 100
@@ -199,7 +199,7 @@ func TestReviewTempNamesUnique(t *testing.T) {
 // TestReviewNilFs: CreateTemp and MkdirTemp on a nil Fs fail with a
 // *fs.PathError wrapping fs.ErrInvalid, checked before the probe. (A typed
 // nil pointer or a zero memfs.Fs is a broken Fs: its own methods panic.)
-func TestReviewNilFs(t *testing.T) {
+func TestNilFs(t *testing.T) {
 	_, err := tempfs.CreateTemp(nil, "/", "x*")
 	var pe *fs.PathError
 	require.ErrorAs(t, err, &pe)

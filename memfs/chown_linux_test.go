@@ -21,7 +21,7 @@ import (
 // TestReviewChownAsOs: as root, every owner Chown sets is the owner os
 // reports after the same os.Chown (the kernel keeps uid_t and gid_t, 32
 // bits, and takes (uid_t)-1 as "leave it").
-func TestReviewChownAsOs(t *testing.T) {
+func TestChownAsOs(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("os.Chown to other owners needs root")
 	}
@@ -65,7 +65,7 @@ func TestReviewChownAsOs(t *testing.T) {
 // negative, reports its files' owner as the kernel would keep it (the low
 // 32 bits), as it did when owners were ints, and owns what it creates:
 // it may write, chmod and chtimes them, and chown them to its own ids.
-func TestReviewOwnerOptions(t *testing.T) {
+func TestOwnerOptions(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		uid, gid int
@@ -97,7 +97,7 @@ func TestReviewOwnerOptions(t *testing.T) {
 // Chown(2^32-1, 2^32-1) (the same uid_t -1) succeed and change nothing;
 // Chown(0, -1) and Chown(-1, 65534) fail with EPERM. On its own file the
 // owner may keep its uid and give the group to its own gid.
-func TestReviewChownAsKernel(t *testing.T) {
+func TestChownAsKernel(t *testing.T) {
 	const me, other = 1000, 0
 	for _, tc := range []struct {
 		name     string
