@@ -77,7 +77,7 @@ func checkRandomName(t *testing.T, base, prefix, suffix string) {
 	require.Contains(t, digits[:16], random[12:], "%q: the 13th digit carries 4 bits", base)
 }
 
-// TestReviewTempNamesAsOs: for every pattern, CreateTemp and MkdirTemp
+// TestTempNamesAsOs: for every pattern, CreateTemp and MkdirTemp
 // either make a name split at the last "*" as os.CreateTemp splits it, or
 // refuse the pattern when os.CreateTemp does (separators), with
 // fs.ErrInvalid; on every backend and wrapper.
@@ -114,7 +114,7 @@ func TestTempNamesAsOs(t *testing.T) {
 	}
 }
 
-// TestReviewPendingNamesSwept: the temp file a pending write leaves in its
+// TestPendingNamesSwept: the temp file a pending write leaves in its
 // target's directory is named as IsTempName and Sweep recognise, on every
 // backend and wrapper, with the named protocol.
 func TestPendingNamesSwept(t *testing.T) {
@@ -142,7 +142,7 @@ func TestPendingNamesSwept(t *testing.T) {
 	}
 }
 
-// TestReviewTempNamesUnique: 8 goroutines making temp files and dirs in
+// TestTempNamesUnique: 8 goroutines making temp files and dirs in
 // one directory get distinct names and no error.
 func TestTempNamesUnique(t *testing.T) {
 	per := 2000
@@ -196,7 +196,7 @@ func TestTempNamesUnique(t *testing.T) {
 	assert.Len(t, names, 8*per)
 }
 
-// TestReviewNilFs: CreateTemp and MkdirTemp on a nil Fs fail with a
+// TestNilFs: CreateTemp and MkdirTemp on a nil Fs fail with a
 // *fs.PathError wrapping fs.ErrInvalid, checked before the probe. (A typed
 // nil pointer or a zero memfs.Fs is a broken Fs: its own methods panic.)
 func TestNilFs(t *testing.T) {

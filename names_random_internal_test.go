@@ -30,7 +30,7 @@ func chiSquare(counts []int, total int) float64 {
 // sd above the mean, with a floor for small df).
 func chiLimit(df int) float64 { return float64(df) + 6*math.Sqrt(2*float64(df)) + 10 }
 
-// TestReviewRandomDigitsUniform: over a million names, each of the first
+// TestRandomDigitsUniform: over a million names, each of the first
 // 12 digits is uniform over the 32 of randAlphabet, the 13th over the 16
 // its 4 bits can spell (0-f, as documented: 64 random bits), and every
 // two neighbouring digits are independent (7 and 8 are the two words'
@@ -87,7 +87,7 @@ func sumInts(s []int) int {
 	return n
 }
 
-// TestReviewAppendRandomKeepsPrefix: whatever the length and capacity of
+// TestAppendRandomKeepsPrefix: whatever the length and capacity of
 // the buffer (a name near the 128-byte stack buffer of next, a buffer with
 // no spare room), appendRandom keeps what it holds, appends exactly 13
 // digits, and a suffix appended after them is intact.
@@ -121,7 +121,7 @@ func (valueFs) Link(string, string) error { return nil }
 func (valueFs) SyncDir(string) error      { return nil }
 func (*ptrFs) StrictPOSIX() bool          { return true }
 
-// TestReviewProbeAsAssertions: what probe records of an Fs is what a type
+// TestProbeAsAssertions: what probe records of an Fs is what a type
 // assertion on it finds: value and pointer receivers, typed nil pointers,
 // BasePathFs, MemMapFs and OsFs.
 func TestProbeAsAssertions(t *testing.T) {

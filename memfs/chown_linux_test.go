@@ -18,7 +18,7 @@ import (
 // reported compared with os and with what chown(2) answers. Linux only, as
 // perf_review_test.go.
 
-// TestReviewChownAsOs: as root, every owner Chown sets is the owner os
+// TestChownAsOs: as root, every owner Chown sets is the owner os
 // reports after the same os.Chown (the kernel keeps uid_t and gid_t, 32
 // bits, and takes (uid_t)-1 as "leave it").
 func TestChownAsOs(t *testing.T) {
@@ -61,7 +61,7 @@ func TestChownAsOs(t *testing.T) {
 	}
 }
 
-// TestReviewOwnerOptions: an Fs acting as a uid or gid beyond 32 bits, or
+// TestOwnerOptions: an Fs acting as a uid or gid beyond 32 bits, or
 // negative, reports its files' owner as the kernel would keep it (the low
 // 32 bits), as it did when owners were ints, and owns what it creates:
 // it may write, chmod and chtimes them, and chown them to its own ids.
@@ -91,7 +91,7 @@ func TestOwnerOptions(t *testing.T) {
 	}
 }
 
-// TestReviewChownAsKernel: Chown on a non-root Fs answers as chown(2) for a
+// TestChownAsKernel: Chown on a non-root Fs answers as chown(2) for a
 // user without CAP_CHOWN. What Linux 6 answered for uid 65534 (setpriv
 // --reuid=65534 --regid=65534) on a file owned by 0:0: Chown(-1, -1) and
 // Chown(2^32-1, 2^32-1) (the same uid_t -1) succeed and change nothing;

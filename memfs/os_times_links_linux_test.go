@@ -40,7 +40,7 @@ func farDates() []time.Time {
 	)
 }
 
-// TestReviewChtimesFarDatesAsTmpfs: for every time, memfs reports what
+// TestChtimesFarDatesAsTmpfs: for every time, memfs reports what
 // os.Stat reports after os.Chtimes on tmpfs (which keeps any 64-bit
 // second), compared with ==: same instant, same zone, no monotonic
 // reading. On the disk's own file system (ext4 clamps to 1901..2446) only
@@ -95,7 +95,7 @@ func openDo(name string, flag int, fn func(afero.File) error) func(afero.Fs, str
 	}
 }
 
-// TestReviewTimesAfterOps: after each call, whether the mtime of the file
+// TestTimesAfterOps: after each call, whether the mtime of the file
 // and of both directories moved from the old times Chtimes set is
 // the same on memfs as on the disk.
 func TestTimesAfterOps(t *testing.T) {
@@ -177,7 +177,7 @@ func nlinks(t *testing.T, fi fs.FileInfo) uint64 {
 	return uint64(st.Nlink)
 }
 
-// TestReviewLinkCountsAsOs: after links, renames (also of a name onto a
+// TestLinkCountsAsOs: after links, renames (also of a name onto a
 // link of the same file, which does nothing), removals and RemoveAll, the
 // link count of every name and of open handles is what os reports, and
 // never negative.
@@ -258,7 +258,7 @@ func TestLinkCountsAsOs(t *testing.T) {
 	}
 }
 
-// TestReviewReaddirPaging: a listing pages through every entry once,
+// TestReaddirPaging: a listing pages through every entry once,
 // Seek(0) starts it again (seeing entries added since), Close ends it, and
 // concurrent Readdir(n) on one handle hand out each entry exactly once
 // (run under -race).
@@ -330,7 +330,7 @@ func TestReaddirPaging(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrClosed)
 }
 
-// TestReviewReaddirCloseRace: Close while other goroutines page through
+// TestReaddirCloseRace: Close while other goroutines page through
 // the same handle: each call either lists or fails with fs.ErrClosed (or
 // io.EOF), never panics (run under -race).
 func TestReaddirCloseRace(t *testing.T) {
