@@ -76,6 +76,26 @@ func TestChtimesFarDatesAsTmpfs(t *testing.T) {
 	}
 }
 
+// TestSysTimesAsOs: the *syscall.Stat_t of Sys holds the access and
+// modification times os reports (Atim, Mtim), each its own.
+func TestSysTimesAsOs(t *testing.T) {
+	at := time.Date(2001, 2, 3, 4, 5, 6, 789, time.UTC)
+	mt := time.Date(2011, 12, 13, 14, 15, 16, 17, time.UTC)
+	disk := filepath.Join(t.TempDir(), "f")
+	require.NoError(t, os.WriteFile(disk, nil, 0o600))
+	require.NoError(t, os.Chtimes(disk, at, mt))
+	want, err := os.Stat(disk)
+	require.NoError(t, err)
+	f := New()
+	require.NoError(t, writeNew(f, "/f", nil))
+	require.NoError(t, f.Chtimes("/f", at, mt))
+	got, err := f.Stat("/f")
+	require.NoError(t, err)
+	w, g := want.Sys().(*syscall.Stat_t), got.Sys().(*syscall.Stat_t)
+	assert.Equal(t, w.Atim, g.Atim, "access time")
+	assert.Equal(t, w.Mtim, g.Mtim, "modification time")
+}
+
 // timedOp is one call whose effect on file times is compared with os:
 // do runs it on fsys in dir (which holds file "f" with "0123456789" and
 // directories "a" and "b").

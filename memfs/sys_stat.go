@@ -12,6 +12,7 @@ func (s sysStat) export() any {
 	st := &syscall.Stat_t{Ino: s.ino, Uid: uint32(s.uid), Gid: uint32(s.gid), Size: s.size}
 	setInt(&st.Nlink, int64(s.nlink))
 	setInt(&st.Mode, int64(unixMode(s.mode)))
+	setTimes(st, s.atime.UnixNano(), s.mtime.UnixNano())
 	return st
 }
 
