@@ -3,6 +3,8 @@ package tempfstest
 import (
 	"os"
 
+	"github.com/spf13/afero"
+
 	"github.com/tempfs-go/tempfs"
 	"github.com/tempfs-go/tempfs/memfs"
 )
@@ -90,6 +92,9 @@ func (c *CrashFs) Crash(opts CrashOptions) (*CrashFs, error) {
 }
 
 var (
+	_ afero.Fs              = (*CrashFs)(nil)
+	_ afero.Symlinker       = (*CrashFs)(nil)
+	_ tempfs.HardLinker     = (*CrashFs)(nil)
 	_ tempfs.DirSyncer      = (*CrashFs)(nil)
 	_ tempfs.UnnamedCreator = (*CrashFs)(nil)
 	_ tempfs.StrictFs       = (*CrashFs)(nil)
