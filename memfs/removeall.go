@@ -49,6 +49,9 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		// unlinkat, openat and rmdir all fail to look base up.
 		return pathErr("openfdat", name, syscall.EACCES)
 	}
+	if base == "/" {
+		return f.emptyRoot(name)
+	}
 	s := parent.children.get(base)
 	n := s.n
 	if n == nil {
@@ -101,6 +104,28 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 		return recurseErr
 	}
 	return pathErr("unlinkat", name, err)
+}
+
+// emptyRoot is removeFrom for the root, which a name of slashes alone
+// names (os splits "/" into "." and "/"): as on the disk, unlinkat fails
+// (EISDIR), so everything in the root that may go goes, and rmdir of the
+// root fails with EBUSY. f.mu held.
+func (f *Fs) emptyRoot(name string) error {
+	n := f.root
+	var err error
+	if !f.may(n, mayRead) {
+		err = pathErr("openfdat", name, syscall.EACCES)
+	} else {
+		for _, c := range n.children.sorted() {
+			if cErr := f.removeFrom(n, c, name+"/"+c); cErr != nil && err == nil {
+				err = cErr
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return pathErr("unlinkat", name, syscall.EBUSY)
 }
 
 // detach removes the entry base, which holds s, from parent. f.mu held.

@@ -109,3 +109,33 @@ func TestRemoveAllUnremovableEntry(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoveAllRoot: RemoveAll of the root does what os does on a disk
+// (os splits "/" into "." and "/"): everything in the root that may go
+// goes, and removing the root itself fails with EBUSY.
+func TestRemoveAllRoot(t *testing.T) {
+	for _, name := range []string{"/", "///"} {
+		fsys := memfs.New()
+		require.NoError(t, fsys.MkdirAll("/a/b", 0o755))
+		require.NoError(t, afero.WriteFile(fsys, "/f", []byte("x"), 0o644))
+		err := fsys.RemoveAll(name)
+		var pe *fs.PathError
+		require.ErrorAs(t, err, &pe, name)
+		assert.Equal(t, "unlinkat", pe.Op)
+		assert.ErrorIs(t, err, syscall.EBUSY)
+		names, err := afero.ReadDir(fsys, "/")
+		require.NoError(t, err)
+		assert.Empty(t, names, "%s: the root is emptied", name)
+	}
+
+	fsys := memfs.New() // not root: a directory it may not empty stays
+	require.NoError(t, fsys.MkdirAll("/locked/in", 0o755))
+	require.NoError(t, afero.WriteFile(fsys, "/f", []byte("x"), 0o644))
+	require.NoError(t, fsys.Chmod("/locked", 0o500))
+	err := fsys.RemoveAll("/")
+	assert.ErrorIs(t, err, syscall.EACCES)
+	_, err = fsys.Stat("/locked/in")
+	assert.NoError(t, err)
+	_, err = fsys.Stat("/f")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
