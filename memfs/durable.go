@@ -38,11 +38,9 @@ func (e *entries) syncedChild(name string) *node {
 }
 
 // track makes n's current state its durable one, as a node has it when it
-// is made or brought back by a crash. f.mu held for writing.
+// is made or brought back by a crash, on a tracked Fs (the callers' check).
+// f.mu held for writing.
 func (f *Fs) track(n *node) {
-	if !f.opts.TrackSync {
-		return
-	}
 	n.dur = &durable{mode: n.mode}
 	if n.isDir() && n.children.unsynced == nil {
 		n.children.unsynced = map[string]*node{}

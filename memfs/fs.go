@@ -160,6 +160,12 @@ const (
 	mayRead  = 4
 )
 
+// owns reports whether the Fs's user may change n's mode and times: its
+// owner, or root. f.mu held.
+func (f *Fs) owns(n *node) bool {
+	return f.opts.Root || n.uid == uint32(f.opts.UID)
+}
+
 // may reports whether the Fs's user may access n as want says. f.mu held.
 func (f *Fs) may(n *node, want fs.FileMode) bool {
 	if f.opts.Root {

@@ -41,7 +41,7 @@ func (f *Fs) Chmod(name string, mode fs.FileMode) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(name, follow)
-	if err == nil && !f.opts.Root && r.n.uid != uint32(f.opts.UID) {
+	if err == nil && !f.owns(r.n) {
 		err = syscall.EPERM
 	}
 	if err != nil {
@@ -88,7 +88,7 @@ func (f *Fs) mayChown(n *node, uid, gid int) bool {
 	switch {
 	case f.opts.Root || (!setUID && !setGID):
 		return true
-	case n.uid != uint32(f.opts.UID):
+	case !f.owns(n):
 		return false
 	}
 	return (!setUID || u == n.uid) && (!setGID || g == n.gid || g == uint32(f.opts.GID))
@@ -115,7 +115,7 @@ func (f *Fs) Chtimes(name string, atime, mtime time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, err := f.lookup(name, follow)
-	if err == nil && !f.opts.Root && r.n.uid != uint32(f.opts.UID) {
+	if err == nil && !f.owns(r.n) {
 		err = syscall.EPERM
 	}
 	if err != nil {

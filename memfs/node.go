@@ -67,7 +67,8 @@ func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
 
 // Sys returns what os returns on the platform: a *syscall.Stat_t with the
 // inode number, link count, owner, mode, size and access and modification
-// times (no change time) on Linux, macOS and the BSDs; a *[Stat] elsewhere. It is made when asked for.
+// times (no change time) on Linux, macOS and the BSDs; a *[Stat]
+// elsewhere. It is made when asked for.
 func (fi *fileInfo) Sys() any {
 	return sysStat{ino: fi.ino, nlink: fi.nlink, uid: fi.uid, gid: fi.gid, mode: fi.mode,
 		size: fi.size, atime: fi.atime.time(), mtime: fi.mtime.time()}.export()

@@ -86,16 +86,7 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	case !n.isDir():
 		return pathErr("unlinkat", name, uErr)
 	}
-	var recurseErr error
-	if !f.may(n, mayRead) {
-		recurseErr = pathErr("openfdat", name, syscall.EACCES)
-	} else {
-		for _, c := range n.children.sorted() {
-			if err := f.removeFrom(n, c, name+"/"+c); err != nil && recurseErr == nil {
-				recurseErr = err
-			}
-		}
-	}
+	recurseErr := f.removeChildren(n, name)
 	err := f.unlink(resolved{dir: parent, base: base, n: n, seq: s.seq})
 	switch {
 	case err == nil:
@@ -106,23 +97,28 @@ func (f *Fs) removeFrom(parent *node, base, name string) error {
 	return pathErr("unlinkat", name, err)
 }
 
+// removeChildren removes everything in directory n, named name, as far as
+// permissions allow, as os's removeAllFrom does once it has opened n, and
+// returns the first error (n unreadable: openfdat). f.mu held.
+func (f *Fs) removeChildren(n *node, name string) error {
+	if !f.may(n, mayRead) {
+		return pathErr("openfdat", name, syscall.EACCES)
+	}
+	var first error
+	for _, c := range n.children.sorted() {
+		if err := f.removeFrom(n, c, name+"/"+c); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // emptyRoot is removeFrom for the root, which a name of slashes alone
 // names (os splits "/" into "." and "/"): as on the disk, unlinkat fails
 // (EISDIR), so everything in the root that may go goes, and rmdir of the
 // root fails with EBUSY. f.mu held.
 func (f *Fs) emptyRoot(name string) error {
-	n := f.root
-	var err error
-	if !f.may(n, mayRead) {
-		err = pathErr("openfdat", name, syscall.EACCES)
-	} else {
-		for _, c := range n.children.sorted() {
-			if cErr := f.removeFrom(n, c, name+"/"+c); cErr != nil && err == nil {
-				err = cErr
-			}
-		}
-	}
-	if err != nil {
+	if err := f.removeChildren(f.root, name); err != nil {
 		return err
 	}
 	return pathErr("unlinkat", name, syscall.EBUSY)

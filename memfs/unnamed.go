@@ -103,7 +103,7 @@ func (u *unnamedFile) Chmod(mode fs.FileMode) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := u.n
-	if !f.opts.Root && n.uid != uint32(f.opts.UID) {
+	if !f.owns(n) {
 		return pathErr("chmod", u.name, syscall.EPERM)
 	}
 	const bits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
